@@ -1,0 +1,50 @@
+"""Settings read from the environment (and a local .env file), with defaults."""
+import os
+from pathlib import Path
+from urllib.parse import quote
+
+from dotenv import load_dotenv
+
+# A .env in the working directory fills in what the real environment leaves unset.
+load_dotenv(override=False)
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def database_url(env=os.environ):
+    """DATABASE_URL if set, else a URL composed from the seed's DB_* variables."""
+    if env.get("DATABASE_URL"):
+        return env["DATABASE_URL"]
+    user = quote(env.get("DB_USER", "postgres"), safe="")
+    password = env.get("DB_PASSWORD", "")
+    credentials = f"{user}:{quote(password, safe='')}" if password else user
+    host = env.get("DB_HOST", "localhost")
+    port = env.get("DB_PORT", "5432")
+    name = quote(env.get("DB_NAME", "taskmanager"), safe="")
+    return f"postgresql://{credentials}@{host}:{port}/{name}"
+
+
+def split_list(value):
+    """Comma-separated setting -> list of non-empty, stripped items."""
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+class Config:
+    """Application settings; a test or a deployment overrides them by environment."""
+
+    def __init__(self, env=os.environ):
+        self.PORT = int(env.get("PORT", "3001"))
+        self.DATABASE_URL = database_url(env)
+        self.REDIS_URL = env.get("REDIS_URL", "redis://localhost:6379/0")
+        self.HUEY_NAME = env.get("HUEY_NAME", "taskflask")
+        self.EXPORTS_DIR = Path(env.get("EXPORTS_DIR", "./exports")).resolve()
+        self.CORS_ORIGINS = split_list(env.get("CORS_ORIGINS", "http://localhost:5173"))
+        self.DB_POOL_MAX = int(env.get("DB_POOL_MAX", "4"))
+        self.MIGRATE_ON_START = env.get("MIGRATE_ON_START", "1") != "0"
+        self.FRONTEND_DIST = Path(env.get("FRONTEND_DIST", PROJECT_ROOT / "frontend" / "dist"))
+        # Bodies above 1 MiB are refused with 413 before the view runs.
+        self.MAX_CONTENT_LENGTH = 1024 * 1024
+
+    def as_dict(self):
+        """The settings as a mapping for app.config.update()."""
+        return {key: value for key, value in vars(self).items() if key.isupper()}

@@ -1,0 +1,207 @@
+"""PostgreSQL access: a per-process connection pool and explicit transactions.
+
+Connections run in autocommit mode and every transaction is opened by hand, so
+``BEGIN``, ``SET LOCAL search_path`` and the first query travel in one round
+trip. A connection's own search_path is ``pg_catalog`` only: a tenant query
+that runs outside a tenant transaction fails instead of reading anything.
+"""
+import os
+import threading
+from contextlib import contextmanager
+
+import psycopg2
+import psycopg2.extras
+from psycopg2 import sql
+
+# Errors after which a connection cannot be trusted again.
+CONNECTION_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError)
+
+
+class PoolTimeout(psycopg2.OperationalError):
+    """No connection became free in time (reported like a database outage)."""
+
+
+class ConnectionPool:
+    """A small thread-safe LIFO pool; it is rebuilt in each forked process."""
+
+    def __init__(self, dsn, maxsize, timeout=10.0):
+        self.dsn = dsn
+        self.timeout = timeout
+        self._idle = []
+        self._slots = threading.BoundedSemaphore(maxsize)
+        self._lock = threading.Lock()
+
+    def getconn(self):
+        """An open connection; blocks while all of them are in use."""
+        if not self._slots.acquire(timeout=self.timeout):
+            raise PoolTimeout("no database connection free")
+        try:
+            with self._lock:
+                conn = self._idle.pop() if self._idle else None
+            return conn if conn is not None and not conn.closed else self._connect()
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def putconn(self, conn, discard=False):
+        """Give a connection back; a broken or discarded one is closed instead."""
+        try:
+            if discard or conn.closed or not _reset(conn):
+                conn.close()
+            else:
+                with self._lock:
+                    self._idle.append(conn)
+        finally:
+            self._slots.release()
+
+    def discard_idle(self):
+        """Close every idle connection (after a server restart they are all dead)."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            conn.close()
+
+    def _connect(self):
+        conn = psycopg2.connect(self.dsn, application_name="taskflask")
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute("SET search_path TO pg_catalog")
+        return conn
+
+
+def _reset(conn):
+    """Roll back anything left open; False when the connection turned out broken."""
+    if conn.info.transaction_status == psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+        return True
+    try:
+        with conn.cursor() as cur:
+            cur.execute("ROLLBACK")
+        return True
+    except CONNECTION_ERRORS:
+        return False
+
+
+def begin_statement(schema=None, read_only=False):
+    """``BEGIN`` plus, for a tenant, ``SET LOCAL search_path`` to its schema only."""
+    begin = sql.SQL("BEGIN READ ONLY;" if read_only else "BEGIN;")
+    if schema is None:
+        return begin
+    return begin + sql.SQL(" SET LOCAL search_path TO {};").format(sql.Identifier(schema))
+
+
+class Database:
+    """The process's pool, created lazily so that gunicorn workers never share one."""
+
+    def __init__(self):
+        self.dsn = None
+        self.maxsize = 4
+        self._pool = None
+        self._pid = None
+        self._lock = threading.Lock()
+
+    def configure(self, dsn, maxsize=4):
+        """Point at a database; an existing pool is dropped."""
+        self.close()
+        self.dsn, self.maxsize = dsn, maxsize
+
+    @property
+    def pool(self):
+        """This process's pool (a forked child builds its own)."""
+        if self._pid != os.getpid():
+            with self._lock:
+                if self._pid != os.getpid():
+                    if self.dsn is None:
+                        raise RuntimeError("database not configured")
+                    self._pool = ConnectionPool(self.dsn, self.maxsize)
+                    self._pid = os.getpid()
+        return self._pool
+
+    def close(self):
+        """Close idle connections of this process's pool."""
+        if self._pool is not None and self._pid == os.getpid():
+            self._pool.discard_idle()
+        self._pool = self._pid = None
+
+    @contextmanager
+    def connection(self):
+        """A pooled connection; discarded if it broke while in use."""
+        pool = self.pool
+        conn = pool.getconn()
+        broken = False
+        try:
+            yield conn
+        except CONNECTION_ERRORS:
+            broken = bool(conn.closed)
+            raise
+        finally:
+            pool.putconn(conn, discard=broken)
+            if broken:
+                pool.discard_idle()
+
+    @contextmanager
+    def transaction(self, schema=None, read_only=False):
+        """A dict cursor inside one transaction, committed unless the block raises."""
+        with self.connection() as conn:
+            cur = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+            cur.execute(begin_statement(schema, read_only))
+            try:
+                yield cur
+            except BaseException:
+                if not conn.closed:
+                    _reset(conn)
+                raise
+            cur.execute("COMMIT")
+
+
+class RequestTransaction:
+    """The tenant transaction of one HTTP request, on a connection held until release()."""
+
+    def __init__(self, database, schema):
+        self.database = database
+        self.schema = schema
+        self.conn = None
+        self.cursor = None
+
+    def begin(self, first_query, params):
+        """Open the transaction and run its first query in the same round trip.
+
+        A pooled connection may have died while idle (a server restart), and
+        nothing has run yet, so one retry on a fresh connection is safe.
+        """
+        statement = begin_statement(self.schema) + sql.SQL(first_query)
+        for attempt in (1, 2):
+            self.conn = self.database.pool.getconn()
+            self.cursor = self.conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+            try:
+                self.cursor.execute(statement, params)
+                return self.cursor.fetchone()
+            except CONNECTION_ERRORS:
+                stale = bool(self.conn.closed)
+                self.release()
+                if not stale or attempt == 2:
+                    raise
+                self.database.pool.discard_idle()
+
+    def commit(self):
+        """Commit what the request did so far; later queries need a new begin()."""
+        self.cursor.execute("COMMIT")
+
+    def release(self, commit=False):
+        """Commit or roll back, then return the connection to the pool."""
+        conn, self.conn = self.conn, None
+        if conn is None:
+            return
+        discard = bool(conn.closed)
+        try:
+            if commit and not discard and conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+                self.cursor.execute("COMMIT")
+        except CONNECTION_ERRORS:
+            discard = True
+            raise
+        finally:
+            self.database.pool.putconn(conn, discard=discard or bool(conn.closed))
+            if discard:
+                self.database.pool.discard_idle()
+
+
+database = Database()

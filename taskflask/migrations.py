@@ -1,0 +1,103 @@
+"""Versioned migrations: numbered SQL files for public (sql/public) and tenants (sql/tenant).
+
+Each schema records what it has in its own ``schema_migrations`` table. A
+schema is migrated in one transaction under an advisory lock keyed by its
+name, so two processes migrating at once wait for each other instead of
+colliding, and a crash leaves a schema at its old version or its new one.
+"""
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from psycopg2 import sql
+
+from taskflask.config import PROJECT_ROOT
+
+SQL_DIR = PROJECT_ROOT / "sql"
+FILE_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
+# First key of taskflask's advisory locks; the second is the schema's hash.
+LOCK_NAMESPACE = 0x7A5C
+
+VERSION_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    version    integer PRIMARY KEY,
+    name       text NOT NULL,
+    applied_at timestamptz NOT NULL DEFAULT now()
+)"""
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One numbered SQL file."""
+
+    version: int
+    name: str
+    statements: str
+
+
+@cache
+def migrations(kind):
+    """The migrations of ``kind`` ("public" or "tenant"), oldest first."""
+    found = []
+    for path in sorted((SQL_DIR / kind).glob("*.sql")):
+        match = FILE_NAME.fullmatch(path.name)
+        if not match:
+            raise RuntimeError(f"migration file name not like 0001_name.sql: {path}")
+        found.append(Migration(int(match[1]), match[2], path.read_text()))
+    versions = [m.version for m in found]
+    if len(set(versions)) != len(versions):
+        raise RuntimeError(f"two {kind} migrations share a version number")
+    return tuple(found)
+
+
+def latest_version(kind):
+    """The newest version of ``kind``, 0 when there is none."""
+    return migrations(kind)[-1].version if migrations(kind) else 0
+
+
+def migrate_schema(cur, schema, kind):
+    """Bring ``schema`` to the newest version inside the caller's transaction.
+
+    Returns the versions applied (empty when it was already up to date).
+    """
+    cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, schema))
+    cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+    cur.execute(VERSION_TABLE)
+    cur.execute("SELECT version FROM schema_migrations")
+    applied = {row["version"] for row in cur.fetchall()}
+    done = []
+    for migration in migrations(kind):
+        if migration.version in applied:
+            continue
+        cur.execute(migration.statements)
+        cur.execute(
+            "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
+            (migration.version, migration.name),
+        )
+        done.append(migration.version)
+    return done
+
+
+def tenant_schemas(cur):
+    """Every tenant schema named in the registry."""
+    cur.execute("SELECT schema_name FROM public.organizations ORDER BY schema_name")
+    return [row["schema_name"] for row in cur.fetchall()]
+
+
+def migrate_public(database):
+    """Create or upgrade the shared tables in ``public``."""
+    with database.transaction() as cur:
+        return migrate_schema(cur, "public", "public")
+
+
+def migrate_all(database, report=lambda schema, versions: None):
+    """Upgrade public, then every tenant schema in its own transaction."""
+    migrate_public(database)
+    with database.transaction() as cur:
+        schemas = tenant_schemas(cur)
+    summary = {}
+    for schema in schemas:
+        with database.transaction() as cur:
+            summary[schema] = migrate_schema(cur, schema, "tenant")
+        report(schema, summary[schema])
+    return summary
