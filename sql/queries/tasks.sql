@@ -1,0 +1,43 @@
+-- name: list
+-- Keyset pagination: the page after (after_created_at, after_id), newest first.
+SELECT id, title, description, status, created_by AS "createdBy",
+       created_at AS "createdAt", updated_at AS "updatedAt", completed_at AS "completedAt"
+FROM tasks
+WHERE (%(status)s::text IS NULL OR status = %(status)s)
+  AND (%(after_created_at)s::timestamptz IS NULL
+       OR (created_at, id) < (%(after_created_at)s::timestamptz, %(after_id)s::uuid))
+ORDER BY created_at DESC, id DESC
+LIMIT %(limit)s;
+
+-- name: insert
+INSERT INTO tasks (title, description, created_by)
+VALUES (%(title)s, %(description)s, %(created_by)s)
+RETURNING id, title, description, status, created_by AS "createdBy",
+          created_at AS "createdAt", updated_at AS "updatedAt", completed_at AS "completedAt";
+
+-- name: get
+SELECT id, title, description, status, created_by AS "createdBy",
+       created_at AS "createdAt", updated_at AS "updatedAt", completed_at AS "completedAt"
+FROM tasks
+WHERE id = %(id)s;
+
+-- name: update
+-- Changes only what differs, so repeating a PATCH is a no-op (no row comes back).
+-- The time is a parameter: no now() inside CASE in an UPDATE (Citus refuses it).
+UPDATE tasks
+SET title        = coalesce(%(title)s, title),
+    description  = CASE WHEN %(set_description)s THEN %(description)s ELSE description END,
+    status       = coalesce(%(status)s, status),
+    completed_at = CASE
+                       WHEN coalesce(%(status)s, status) = 'pending' THEN NULL
+                       WHEN status = 'completed' THEN completed_at
+                       ELSE %(now)s::timestamptz
+                   END,
+    updated_at   = %(now)s::timestamptz
+WHERE id = %(id)s
+  AND (title, description, status) IS DISTINCT FROM
+      (coalesce(%(title)s, title),
+       CASE WHEN %(set_description)s THEN %(description)s ELSE description END,
+       coalesce(%(status)s, status))
+RETURNING id, title, description, status, created_by AS "createdBy",
+          created_at AS "createdAt", updated_at AS "updatedAt", completed_at AS "completedAt";

@@ -1,0 +1,38 @@
+"""taskflask: a multi-tenant task manager, one PostgreSQL schema per organization."""
+from flask import Flask
+from flask_cors import CORS
+
+from taskflask import cli, errors, spa, tenancy
+from taskflask.api import exports, organizations, tasks
+from taskflask.config import Config
+from taskflask.db import database
+from taskflask.jsonprovider import ApiJSONProvider
+from taskflask.migrations import migrate_all
+
+# Headers a browser on another origin (the Vite dev server) may send and read.
+CORS_REQUEST_HEADERS = ["Content-Type", "x-tenant-id", "x-user-id"]
+CORS_RESPONSE_HEADERS = ["Link", "Location", "Retry-After", "Content-Disposition"]
+
+
+def create_app(test_config=None):
+    """Build the app: settings, database, error format, blueprints, and migrations."""
+    app = Flask(__name__, static_folder=None)
+    app.json = ApiJSONProvider(app)
+    app.config.update(Config().as_dict())
+    if test_config:
+        app.config.update(test_config)
+
+    database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+    errors.init_app(app)
+    tenancy.init_app(app)
+    CORS(app, origins=app.config["CORS_ORIGINS"], allow_headers=CORS_REQUEST_HEADERS,
+         expose_headers=CORS_RESPONSE_HEADERS)
+    for blueprint in (organizations.bp, tasks.bp, exports.bp):
+        app.register_blueprint(blueprint)
+    spa.init_app(app)
+    cli.init_app(app)
+
+    if app.config["MIGRATE_ON_START"]:
+        migrate_all(database)
+        database.close()  # a forked gunicorn worker must not inherit these connections
+    return app

@@ -1,0 +1,63 @@
+"""CSV exports of the tenant's tasks (admins only)."""
+from flask import Blueprint, current_app, g, send_file
+from redis import RedisError
+
+from taskflask.data.exports import create_export, fail_export, get_export, list_exports
+from taskflask.db import database
+from taskflask.errors import ApiError, not_found
+from taskflask.exporter import export_path
+from taskflask.jobs import enqueue_export
+from taskflask.tenancy import admin_required, commit_tenant_transaction, load_tenant_from_headers
+
+bp = Blueprint("exports", __name__)
+bp.before_request(load_tenant_from_headers)
+
+
+@bp.post("/tasks/export")
+@admin_required
+def start():
+    """Record a pending export, then queue its job (the row must exist before the worker looks)."""
+    export_id = create_export(g.db, g.user.id)
+    commit_tenant_transaction()
+    try:
+        job_id = enqueue_export(g.tenant.schema, export_id)
+    except RedisError as error:
+        with database.transaction(g.tenant.schema) as cur:
+            fail_export(cur, export_id, "The job queue was unavailable.")
+        current_app.logger.warning("export %s not queued: %s", export_id, error)
+        raise ApiError(503, "queue_unavailable", "The job queue is unavailable; try again shortly.",
+                       headers={"Retry-After": "5"}) from None
+    return {"exportId": export_id, "jobId": job_id}, 202, {"Location": f"/exports/{export_id}"}
+
+
+@bp.get("/exports")
+@admin_required
+def list_recent():
+    """The tenant's newest exports."""
+    return list_exports(g.db)
+
+
+@bp.get("/exports/<uuid:export_id>")
+@admin_required
+def status(export_id):
+    """One export's state; fileUrl once it is completed."""
+    return get_export(g.db, str(export_id)) or _missing()
+
+
+@bp.get("/exports/<uuid:export_id>/download")
+@admin_required
+def download(export_id):
+    """The completed export's CSV, sent straight from disk."""
+    export = get_export(g.db, str(export_id)) or _missing()
+    if export["status"] != "completed":
+        raise ApiError(409, "export_not_ready",
+                       f"The export is {export['status']}; it can be downloaded once completed.")
+    path = export_path(current_app.config["EXPORTS_DIR"], g.tenant.schema, export_id)
+    if not path.is_file():
+        raise ApiError(410, "export_file_gone", "The export's file no longer exists; start a new export.")
+    return send_file(path, mimetype="text/csv", as_attachment=True,
+                     download_name=f"tasks-{export_id}.csv", max_age=0)
+
+
+def _missing():
+    raise not_found("export")

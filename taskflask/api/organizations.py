@@ -1,0 +1,52 @@
+"""Organizations (tenants) and their users; no tenant headers needed here."""
+from flask import Blueprint, g
+from psycopg2 import errors as pg_errors
+
+from taskflask.api.input import json_body
+from taskflask.data.organizations import create_organization, list_organizations
+from taskflask.data.users import create_user, list_users
+from taskflask.db import database
+from taskflask.errors import ApiError
+from taskflask.schemas import OrganizationCreateSchema, UserCreateSchema
+from taskflask.tenancy import open_tenant
+
+bp = Blueprint("organizations", __name__, url_prefix="/organizations")
+
+
+@bp.get("")
+def list_all():
+    """Every organization."""
+    with database.transaction(read_only=True) as cur:
+        return list_organizations(cur)
+
+
+@bp.post("")
+def create():
+    """Register an organization and create its schema."""
+    data = json_body(OrganizationCreateSchema())
+    try:
+        with database.transaction() as cur:
+            organization = create_organization(cur, data["name"], data["schema_name"])
+    except (pg_errors.UniqueViolation, pg_errors.DuplicateSchema):
+        raise ApiError(409, "conflict", f"The schema name {data['schema_name']!r} is already taken.",
+                       {"schemaName": ["Already taken."]}) from None
+    return organization, 201
+
+
+@bp.get("/<uuid:organization_id>/users")
+def users(organization_id):
+    """Every user of the organization."""
+    open_tenant(str(organization_id))
+    return list_users(g.db)
+
+
+@bp.post("/<uuid:organization_id>/users")
+def add_user(organization_id):
+    """Add a user to the organization."""
+    data = json_body(UserCreateSchema())
+    open_tenant(str(organization_id))
+    try:
+        return create_user(g.db, data["name"], data["email"], data["role"]), 201
+    except pg_errors.UniqueViolation:
+        raise ApiError(409, "conflict", "A user with this email already exists in this organization.",
+                       {"email": ["Already taken."]}) from None

@@ -1,0 +1,47 @@
+"""Tasks of the tenant named by x-tenant-id."""
+from flask import Blueprint, g, url_for
+
+from taskflask.api.input import json_body, query_args
+from taskflask.data.tasks import create_task, list_tasks, update_task
+from taskflask.errors import not_found
+from taskflask.pagination import decode_cursor, encode_cursor
+from taskflask.schemas import TaskCreateSchema, TaskListQuerySchema, TaskUpdateSchema
+from taskflask.tenancy import load_tenant_from_headers, user_required
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+bp.before_request(load_tenant_from_headers)
+
+
+@bp.get("")
+def list_page():
+    """A page of tasks, newest first; Link: rel="next" points at the following page."""
+    args = query_args(TaskListQuerySchema())
+    after = decode_cursor(args["cursor"]) if args["cursor"] else None
+    rows = list_tasks(g.db, args["limit"] + 1, args["status"], after)
+    headers = {}
+    if len(rows) > args["limit"]:
+        rows = rows[:args["limit"]]
+        last = rows[-1]
+        next_url = url_for(".list_page", limit=args["limit"], status=args["status"],
+                           cursor=encode_cursor(last["createdAt"], last["id"]))
+        headers["Link"] = f'<{next_url}>; rel="next"'
+    return rows, 200, headers
+
+
+@bp.post("")
+@user_required
+def create():
+    """Add a task created by the current user."""
+    data = json_body(TaskCreateSchema())
+    return create_task(g.db, data["title"], data["description"], g.user.id), 201
+
+
+@bp.patch("/<uuid:task_id>")
+@user_required
+def update(task_id):
+    """Change a task; an empty body marks it completed."""
+    changes = json_body(TaskUpdateSchema()) or {"status": "completed"}
+    task = update_task(g.db, str(task_id), changes)
+    if task is None:
+        raise not_found("task")
+    return task

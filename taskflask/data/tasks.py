@@ -1,0 +1,43 @@
+"""Tasks of one tenant (run inside its transaction)."""
+from datetime import datetime, timezone
+
+from taskflask import queries
+
+Q = queries.load("tasks")
+
+
+def list_tasks(cur, limit, status=None, after=None):
+    """Up to ``limit`` tasks newest first, after the (created_at, id) key ``after``."""
+    after_created_at, after_id = after or (None, None)
+    cur.execute(Q.list, {"status": status, "limit": limit,
+                         "after_created_at": after_created_at, "after_id": after_id})
+    return cur.fetchall()
+
+
+def create_task(cur, title, description, created_by):
+    """Add a pending task."""
+    cur.execute(Q.insert, {"title": title, "description": description, "created_by": created_by})
+    return cur.fetchone()
+
+
+def get_task(cur, task_id):
+    """One task, or None."""
+    cur.execute(Q.get, {"id": task_id})
+    return cur.fetchone()
+
+
+def update_task(cur, task_id, changes):
+    """Apply ``changes`` (title, description, status); None when there is no such task.
+
+    Completing sets completedAt once; a change that changes nothing leaves
+    the row (and its updatedAt) alone.
+    """
+    cur.execute(Q.update, {
+        "id": task_id,
+        "title": changes.get("title"),
+        "set_description": "description" in changes,
+        "description": changes.get("description"),
+        "status": changes.get("status"),
+        "now": datetime.now(timezone.utc),
+    })
+    return cur.fetchone() or get_task(cur, task_id)

@@ -1,0 +1,16 @@
+"""Users of one tenant (run inside its transaction)."""
+from taskflask import queries
+
+Q = queries.load("users")
+
+
+def list_users(cur):
+    """Every user of the tenant, oldest first."""
+    cur.execute(Q.list)
+    return cur.fetchall()
+
+
+def create_user(cur, name, email, role):
+    """Add a user; raises UniqueViolation when the email is taken (any case)."""
+    cur.execute(Q.insert, {"name": name, "email": email, "role": role})
+    return cur.fetchone()

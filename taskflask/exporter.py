@@ -1,0 +1,80 @@
+"""An export's CSV: COPY streamed into a temporary file, fsynced, then renamed into place.
+
+A reader therefore sees either no file or the whole file, and the worker's
+memory stays flat however many rows the tenant has.
+"""
+import logging
+import os
+import uuid
+from pathlib import Path
+
+from taskflask import queries
+from taskflask.data.exports import claim_export, complete_export, fail_export, release_export
+from taskflask.schema_names import is_valid_schema_name
+
+log = logging.getLogger(__name__)
+Q = queries.load("exports")
+COPY_BUFFER = 1024 * 1024
+
+
+def export_path(exports_dir, schema, export_id):
+    """Where an export's CSV lives: derived from the validated schema and export id only."""
+    if not is_valid_schema_name(schema):
+        raise ValueError(f"not a tenant schema name: {schema!r}")
+    return Path(exports_dir) / schema / f"{uuid.UUID(str(export_id))}.csv"
+
+
+def fsync_directory(directory):
+    """Make a rename inside ``directory`` durable."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_csv(database, schema, path):
+    """Write every task of ``schema`` to ``path`` atomically; returns the row count."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.stem}.{os.getpid()}.part")
+    try:
+        with open(temporary, "wb") as out, database.transaction(schema, read_only=True) as cur:
+            cur.execute("SET LOCAL TimeZone TO 'UTC'")
+            cur.copy_expert(Q.copy_csv, out, size=COPY_BUFFER)
+            row_count = cur.rowcount
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(temporary, path)
+        fsync_directory(path.parent)
+    finally:
+        temporary.unlink(missing_ok=True)
+    return row_count
+
+
+def describe(error):
+    """A one-line reason for the export's record."""
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first_line}"[:500]
+
+
+def run_export(database, exports_dir, schema, export_id, final_attempt=True):
+    """Claim a pending export, write its file and record the outcome.
+
+    Returns the new status, or None when the export was not pending (another
+    worker has it, or it is finished). A failure that will be retried puts the
+    export back to pending; the last one marks it failed.
+    """
+    with database.transaction(schema) as cur:
+        if not claim_export(cur, export_id):
+            return None
+    try:
+        row_count = write_csv(database, schema, export_path(exports_dir, schema, export_id))
+    except Exception as error:
+        log.warning("export %s of %s failed: %s", export_id, schema, error)
+        with database.transaction(schema) as cur:
+            (fail_export if final_attempt else release_export)(cur, export_id, describe(error))
+        raise
+    with database.transaction(schema) as cur:
+        complete_export(cur, export_id, row_count)
+    log.info("export %s of %s completed: %d rows", export_id, schema, row_count)
+    return "completed"

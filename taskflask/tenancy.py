@@ -1,0 +1,165 @@
+"""Who is asking: x-tenant-id and x-user-id resolved into ``g`` before a tenant request.
+
+A tenant request holds one transaction whose first round trip is
+``BEGIN; SET LOCAL search_path TO <schema>; <check>``: the check confirms
+the organization still exists and looks up the user's role.
+"""
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import g, request
+from psycopg2 import errors as pg_errors
+
+from taskflask import queries
+from taskflask.db import RequestTransaction, database
+from taskflask.errors import ApiError, not_found
+
+TENANT_HEADER = "x-tenant-id"
+USER_HEADER = "x-user-id"
+
+
+@dataclass(frozen=True)
+class Tenant:
+    id: str
+    schema: str
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    id: str
+    role: str
+
+
+class SchemaCache:
+    """A bounded LRU map of organization id -> schema name (an id never changes schema)."""
+
+    def __init__(self, maxsize=10_000):
+        self.maxsize = maxsize
+        self._items = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, tenant_id):
+        with self._lock:
+            schema = self._items.get(tenant_id)
+            if schema is not None:
+                self._items.move_to_end(tenant_id)
+            return schema
+
+    def put(self, tenant_id, schema):
+        with self._lock:
+            self._items[tenant_id] = schema
+            self._items.move_to_end(tenant_id)
+            while len(self._items) > self.maxsize:
+                self._items.popitem(last=False)
+
+    def discard(self, tenant_id):
+        with self._lock:
+            self._items.pop(tenant_id, None)
+
+    def __len__(self):
+        return len(self._items)
+
+
+schema_cache = SchemaCache()
+
+
+def header_uuid(name, required):
+    """The UUID in header ``name`` as a string; 400 when missing (if required) or malformed."""
+    value = request.headers.get(name, "").strip()
+    if not value:
+        if required:
+            raise ApiError(400, "missing_header", f"The {name} header is required.")
+        return None
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise ApiError(400, "invalid_header", f"The {name} header must be a UUID.") from None
+
+
+def schema_of(tenant_id):
+    """The schema of organization ``tenant_id``; 404 when there is none."""
+    schema = schema_cache.get(tenant_id)
+    if schema is None:
+        with database.transaction(read_only=True) as cur:
+            cur.execute(queries.load("organizations").schema_of, {"id": tenant_id})
+            row = cur.fetchone()
+        if row is None:
+            raise not_found("organization")
+        schema = row["schema_name"]
+        schema_cache.put(tenant_id, schema)
+    return schema
+
+
+def open_tenant(tenant_id, user_id=None):
+    """Start the request's transaction in the tenant's schema; sets g.tenant, g.user, g.db."""
+    schema = schema_of(tenant_id)
+    g.tenant_tx = transaction = RequestTransaction(database, schema)
+    try:
+        row = transaction.begin(queries.load("tenancy").check,
+                                {"tenant_id": tenant_id, "user_id": user_id})
+    except pg_errors.UndefinedTable:
+        row = None  # the schema was dropped with its organization
+    if row is None or not row["tenant_exists"]:
+        schema_cache.discard(tenant_id)
+        raise not_found("organization")
+    if user_id is not None and row["role"] is None:
+        raise ApiError(403, "forbidden", f"The {USER_HEADER} header names no user of this organization.")
+    g.tenant = Tenant(tenant_id, schema)
+    g.user = CurrentUser(user_id, row["role"]) if user_id else None
+    g.db = transaction.cursor
+
+
+def load_tenant_from_headers():
+    """before_request of the tenant blueprints."""
+    open_tenant(header_uuid(TENANT_HEADER, required=True), header_uuid(USER_HEADER, required=False))
+
+
+def end_tenant_transaction(response):
+    """after_request: commit a successful request's transaction, roll back a failed one."""
+    transaction = g.pop("tenant_tx", None)
+    if transaction is not None:
+        transaction.release(commit=response.status_code < 400)
+    return response
+
+
+def commit_tenant_transaction():
+    """Commit now and give the connection back; the rest of the request runs without it."""
+    transaction = g.pop("tenant_tx")
+    transaction.release(commit=True)
+
+
+def release_tenant_transaction(_error=None):
+    """teardown_request: never keep a connection past the request, whatever happened."""
+    transaction = g.pop("tenant_tx", None)
+    if transaction is not None:
+        transaction.release()
+
+
+def user_required(view):
+    """The view needs an x-user-id of this tenant."""
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if g.user is None:
+            raise ApiError(400, "missing_header", f"The {USER_HEADER} header is required.")
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def admin_required(view):
+    """The view needs an x-user-id of an admin of this tenant."""
+    @wraps(view)
+    @user_required
+    def wrapper(*args, **kwargs):
+        if g.user.role != "admin":
+            raise ApiError(403, "forbidden", "Only an admin of this organization can do this.")
+        return view(*args, **kwargs)
+    return wrapper
+
+
+def init_app(app):
+    """Make sure every request gives back its connection."""
+    app.after_request(end_tenant_transaction)
+    app.teardown_request(release_tenant_transaction)
