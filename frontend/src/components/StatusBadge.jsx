@@ -1,0 +1,11 @@
+const LABELS = {
+  pending: 'Pending',
+  processing: 'Processing',
+  completed: 'Completed',
+  failed: 'Failed',
+};
+
+/** A coloured pill for a task or export status. */
+export function StatusBadge({ status }) {
+  return <span className={`badge badge-${status}`}>{LABELS[status] ?? status}</span>;
+}
