@@ -1,0 +1,38 @@
+import { ErrorAlert } from '../../../components/Alert';
+import { useTenancy } from '../TenancyContext';
+import { OrganizationForm } from './OrganizationForm';
+import { UserForm } from './UserForm';
+
+/** Set up tenants and their users from the browser. */
+export function OrganizationsPanel() {
+  const { tenant, users, usersError, reloadUsers, currentUser } = useTenancy();
+  return (
+    <div className="grid-two">
+      <OrganizationForm />
+      <div className="stack">
+        <UserForm />
+        {tenant && (
+          <section className="card" aria-labelledby="users-heading">
+            <h2 id="users-heading">Users of {tenant.name}</h2>
+            <ErrorAlert error={usersError} onRetry={reloadUsers} />
+            {users?.length === 0 && <p className="muted">No users yet. Add an admin first.</p>}
+            {users?.length > 0 && (
+              <ul className="user-list">
+                {users.map((user) => (
+                  <li key={user.id}>
+                    <span className="user-name">
+                      {user.name}
+                      {user.id === currentUser?.id && <span className="muted"> (you)</span>}
+                    </span>
+                    <span className="user-email">{user.email}</span>
+                    <span className={`badge badge-role-${user.role}`}>{user.role}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </section>
+        )}
+      </div>
+    </div>
+  );
+}
