@@ -1,0 +1,116 @@
+import { render, screen, waitFor, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it, vi } from 'vitest';
+import { installFakeFetch, jsonResponse } from '../../../test/fakeFetch';
+import { admin, exportJob, org } from '../../../test/fixtures';
+import { ExportsPanel } from './ExportsPanel';
+
+const session = { tenantId: org.id, userId: admin.id };
+
+function renderPanel() {
+  return render(<ExportsPanel session={session} tenantName={org.name} pollMs={10} />);
+}
+
+describe('ExportsPanel', () => {
+  it('starts an export and follows its status until it completes', async () => {
+    const user = userEvent.setup();
+    const states = [
+      exportJob({ id: 'exp-2', status: 'pending' }),
+      exportJob({ id: 'exp-2', status: 'processing' }),
+      exportJob({
+        id: 'exp-2',
+        status: 'completed',
+        rowCount: 42,
+        fileUrl: '/exports/exp-2/download',
+        completedAt: '2026-11-29T12:00:05.000Z',
+      }),
+    ];
+    const seen = [];
+    const fetchMock = installFakeFetch({
+      'GET /exports': [exportJob({ id: 'exp-1', status: 'completed', rowCount: 3 })],
+      'POST /tasks/export': jsonResponse({ exportId: 'exp-2', jobId: 'job-2' }, { status: 202 }),
+      'GET /exports/exp-2': () => {
+        const next = states.length > 1 ? states.shift() : states[0];
+        seen.push(next.status);
+        return next;
+      },
+    });
+    renderPanel();
+    expect(await screen.findByText('3 rows')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Start export' }));
+
+    const latest = await screen.findByRole('list', { name: 'Latest export' });
+    await waitFor(() => expect(latest).toHaveTextContent('42 rows'));
+    expect(latest).toHaveTextContent('Completed');
+    expect(seen).toEqual(['pending', 'processing', 'completed']);
+    // The earlier export moved down to its own list.
+    expect(screen.getByRole('heading', { name: 'Earlier exports' })).toBeInTheDocument();
+    for (const [, init] of fetchMock.mock.calls) {
+      expect(init.headers).toMatchObject({ 'x-tenant-id': org.id, 'x-user-id': admin.id });
+    }
+    // Polling stops once nothing is unfinished.
+    const calls = fetchMock.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fetchMock.mock.calls.length).toBe(calls);
+  });
+
+  it('shows why an export failed', async () => {
+    installFakeFetch({ 'GET /exports': [exportJob({ status: 'failed', error: 'Disk full' })] });
+    renderPanel();
+    expect(await screen.findByText('Disk full')).toBeInTheDocument();
+    expect(screen.getByText('Failed')).toBeInTheDocument();
+    expect(screen.queryByRole('button', { name: 'Download CSV' })).not.toBeInTheDocument();
+  });
+
+  it('downloads the CSV with the session headers', async () => {
+    const user = userEvent.setup();
+    const createObjectURL = vi.fn(() => 'blob:csv');
+    vi.stubGlobal(
+      'URL',
+      class extends URL {
+        static createObjectURL = createObjectURL;
+        static revokeObjectURL = vi.fn();
+      },
+    );
+    const click = vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(() => {});
+    const fetchMock = installFakeFetch({
+      'GET /exports': [exportJob({ status: 'completed', rowCount: 1, fileUrl: '/exports/exp-1/download' })],
+      'GET /exports/exp-1/download': new Response('id,title\n1,A\n', {
+        headers: { 'Content-Type': 'text/csv', 'Content-Disposition': 'attachment; filename="tasks.csv"' },
+      }),
+    });
+    renderPanel();
+
+    await user.click(await screen.findByRole('button', { name: 'Download CSV' }));
+
+    await waitFor(() => expect(click).toHaveBeenCalled());
+    const link = click.mock.contexts[0];
+    expect(link.download).toBe('tasks.csv');
+    expect(link.href).toBe('blob:csv');
+    expect(await createObjectURL.mock.calls[0][0].text()).toBe('id,title\n1,A\n');
+    const [url, init] = fetchMock.mock.calls.at(-1);
+    expect(url).toBe('/exports/exp-1/download');
+    expect(init.headers).toMatchObject({ 'x-tenant-id': org.id, 'x-user-id': admin.id });
+  });
+
+  it('shows a 503 from the queue as an alert', async () => {
+    const user = userEvent.setup();
+    installFakeFetch({
+      'GET /exports': [],
+      'POST /tasks/export': jsonResponse(
+        { error: 'queue_unavailable', message: 'The export queue is unavailable; try again later.' },
+        { status: 503 },
+      ),
+    });
+    renderPanel();
+    expect(await screen.findByText('No exports yet.')).toBeInTheDocument();
+
+    await user.click(screen.getByRole('button', { name: 'Start export' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Could not start the export.');
+    expect(alert).toHaveTextContent('The export queue is unavailable; try again later.');
+    expect(within(alert).queryByRole('button')).not.toBeInTheDocument();
+  });
+});
