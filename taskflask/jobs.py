@@ -8,6 +8,8 @@ import logging
 
 from huey import RedisHuey
 from redis import ConnectionPool
+from redis.backoff import ExponentialBackoff
+from redis.retry import Retry
 from psycopg2 import errors as pg_errors
 
 from taskflask.config import Config
@@ -17,12 +19,18 @@ from taskflask.exporter import run_export
 log = logging.getLogger(__name__)
 config = Config()
 
+
+
+def redis_pool(url):
+    """Short timeouts and retries: an unreachable Redis fails a request fast (503), not hangs it."""
+    return ConnectionPool.from_url(url, socket_connect_timeout=2, socket_timeout=10,
+                                   retry=Retry(ExponentialBackoff(cap=0.2, base=0.05), retries=2))
+
+
 huey = RedisHuey(
     config.HUEY_NAME,
     results=False,  # outcomes live in the exports table, not in Redis
-    # Timeouts so that an unreachable Redis fails a request fast (503), not hangs it.
-    connection_pool=ConnectionPool.from_url(config.REDIS_URL, socket_connect_timeout=2,
-                                            socket_timeout=10),
+    connection_pool=redis_pool(config.REDIS_URL),
 )
 
 

@@ -14,13 +14,17 @@ ROLES = ("admin", "member")
 
 
 class Text(fields.String):
-    """A string trimmed of surrounding whitespace that may not contain NUL characters."""
+    """A string without NUL characters (PostgreSQL cannot store them), trimmed unless strip=False."""
+
+    def __init__(self, *args, strip=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.strip = strip
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
         if "\x00" in value:
             raise ValidationError("Must not contain NUL characters.")
-        return value.strip()
+        return value.strip() if self.strip else value
 
 
 def valid_schema_name(name):
@@ -50,12 +54,12 @@ class UserCreateSchema(RequestSchema):
 
 class TaskCreateSchema(RequestSchema):
     title = Text(required=True, validate=validate.Length(1, 200))
-    description = Text(load_default=None, allow_none=True, validate=validate.Length(max=10_000))
+    description = Text(load_default=None, allow_none=True, strip=False, validate=validate.Length(max=10_000))
 
 
 class TaskUpdateSchema(RequestSchema):
     title = Text(validate=validate.Length(1, 200))
-    description = Text(allow_none=True, validate=validate.Length(max=10_000))
+    description = Text(allow_none=True, strip=False, validate=validate.Length(max=10_000))
     status = fields.String(validate=validate.OneOf(TASK_STATUSES))
 
 
