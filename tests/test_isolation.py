@@ -1,0 +1,111 @@
+"""A tenant never reads or changes another tenant's data."""
+import random
+from concurrent.futures import ThreadPoolExecutor
+
+import psycopg2
+import pytest
+import requests
+from psycopg2 import errors as pg_errors
+
+from conftest import TenantFixture, run_queued_jobs
+from taskflask.db import database
+
+
+def test_other_tenant_cannot_see_complete_or_download(client, tenant, other_tenant):
+    task = tenant.add_task("secret")
+    export_id = client.post("/tasks/export", headers=tenant.as_admin).json["exportId"]
+    run_queued_jobs()
+
+    assert client.get("/tasks", headers=other_tenant.headers()).json == []
+    assert client.patch(f"/tasks/{task['id']}", headers=other_tenant.as_admin).status_code == 404
+    for path in (f"/exports/{export_id}", f"/exports/{export_id}/download"):
+        assert client.get(path, headers=other_tenant.as_admin).status_code == 404
+    assert client.get("/exports", headers=other_tenant.as_admin).json == []
+    assert client.get("/tasks", headers=tenant.headers()).json[0]["status"] == "pending"
+
+
+def test_another_tenants_user_id_is_refused(client, tenant, other_tenant):
+    headers = {"x-tenant-id": other_tenant.id, "x-user-id": tenant.admin["id"]}
+    assert client.post("/tasks/export", headers=headers).status_code == 403
+
+
+def test_a_query_outside_a_tenant_transaction_fails(app):
+    with pytest.raises(pg_errors.UndefinedTable):
+        with database.transaction() as cur:
+            cur.execute("SELECT * FROM tasks")
+
+
+def search_path_of_idle_connections():
+    with database.connection() as conn, conn.cursor() as cur:
+        cur.execute("SHOW search_path")
+        return cur.fetchone()[0]
+
+
+def test_one_connection_serves_interleaved_tenants_without_leaking(app, client):
+    """Pool of one: 300 random requests over two tenants, some failing, no row crosses over."""
+    database.configure(app.config["DATABASE_URL"], maxsize=1)
+    try:
+        tenants = [TenantFixture(client, "x"), TenantFixture(client, "y")]
+        rng = random.Random(7)
+        for step in range(300):
+            tenant = rng.choice(tenants)
+            action = rng.random()
+            if action < 0.4:
+                tenant.add_task(f"{tenant.schema} #{step}")
+            elif action < 0.55:  # fails validation after the tenant transaction began
+                assert client.post("/tasks", json={"title": ""}, headers=tenant.as_member).status_code == 400
+            elif action < 0.65:  # fails inside PostgreSQL (unique email) and rolls back
+                email = tenant.admin["email"]
+                response = client.post(f"/organizations/{tenant.id}/users", json={"name": "Dup", "email": email})
+                assert response.status_code == 409
+            else:
+                titles = [t["title"] for t in client.get("/tasks?limit=1000", headers=tenant.headers()).json]
+                assert all(title.startswith(tenant.schema + " ") for title in titles)
+            assert search_path_of_idle_connections() == "pg_catalog"
+    finally:
+        database.configure(app.config["DATABASE_URL"], maxsize=app.config["DB_POOL_MAX"])
+
+
+@pytest.mark.slow
+def test_concurrent_requests_on_gunicorn_never_cross_tenants(client, live_server):
+    """400 concurrent writes and reads on two tenants through the real server."""
+    tenants = [TenantFixture(client, "p"), TenantFixture(client, "q")]
+
+    def request(step):
+        tenant = tenants[step % 2]
+        headers = tenant.as_member
+        if step % 4 < 2:
+            response = requests.post(f"{live_server.url}/tasks", json={"title": f"{tenant.schema} #{step}"},
+                                     headers=headers, timeout=30)
+            assert response.status_code == 201
+            return tenant, [response.json()]
+        response = requests.get(f"{live_server.url}/tasks?limit=1000", headers=headers, timeout=30)
+        assert response.status_code == 200
+        return tenant, response.json()
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        results = list(pool.map(request, range(400)))
+    for tenant, tasks in results:
+        assert all(task["title"].startswith(tenant.schema + " ") for task in tasks)
+    for tenant in tenants:
+        assert len(client.get("/tasks?limit=1000", headers=tenant.headers()).json) == 100
+
+
+def test_schema_names_reach_sql_only_as_identifiers():
+    """No module formats SQL text with Python string operations."""
+    from pathlib import Path
+    import re
+    package = Path(__file__).resolve().parent.parent / "taskflask"
+    suspicious = re.compile(r"execute\(\s*f[\"']|execute\([^)]*%\s*\(|execute\([^)]*\.format\(")
+    offenders = [str(path) for path in package.rglob("*.py") if suspicious.search(path.read_text())]
+    assert offenders == []
+
+
+def test_psycopg2_quotes_a_hostile_identifier():
+    from psycopg2 import sql
+    conn = psycopg2.connect(database.dsn)
+    try:
+        text = sql.Identifier('x"; DROP SCHEMA public; --').as_string(conn)
+        assert text == '"x""; DROP SCHEMA public; --"'
+    finally:
+        conn.close()

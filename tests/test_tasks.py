@@ -1,0 +1,154 @@
+"""Tasks: create, list with keyset pagination, complete and edit."""
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+
+from taskflask.schemas import TaskSchema
+
+
+def next_link(response):
+    """The URL in the Link: rel="next" header, or None."""
+    link = response.headers.get("Link")
+    if not link:
+        return None
+    assert link.endswith('>; rel="next"')
+    return link[1:link.index(">")]
+
+
+def test_create_task(client, tenant):
+    response = client.post("/tasks", json={"title": "  Write tests ", "description": "Unit + integration"},
+                           headers=tenant.as_member)
+    assert response.status_code == 201
+    task = response.json
+    assert TaskSchema().validate(task) == {}
+    assert task["title"] == "Write tests"
+    assert task["status"] == "pending"
+    assert task["createdBy"] == tenant.member["id"]
+    assert task["completedAt"] is None
+
+
+def test_description_is_optional(client, tenant):
+    task = client.post("/tasks", json={"title": "t"}, headers=tenant.as_member).json
+    assert task["description"] is None
+
+
+@pytest.mark.parametrize("body, field", [
+    ({}, "title"),
+    ({"title": "   "}, "title"),
+    ({"title": "x" * 201}, "title"),
+    ({"title": "a\x00b"}, "title"),
+    ({"title": 5}, "title"),
+    ({"title": "ok", "description": "x" * 10_001}, "description"),
+    ({"title": "ok", "description": "nul\x00"}, "description"),
+])
+def test_task_fields_are_validated(client, tenant, body, field):
+    response = client.post("/tasks", json=body, headers=tenant.as_member)
+    assert response.status_code == 400
+    assert field in response.json["errors"]
+
+
+def test_limits_are_inclusive(client, tenant):
+    response = client.post("/tasks", json={"title": "x" * 200, "description": "y" * 10_000},
+                           headers=tenant.as_member)
+    assert response.status_code == 201
+
+
+def test_list_is_newest_first_and_open_to_readers_without_a_user(client, tenant):
+    titles = [tenant.add_task(f"task {i}")["title"] for i in range(3)]
+    response = client.get("/tasks", headers=tenant.headers())
+    assert response.status_code == 200
+    assert [t["title"] for t in response.json] == titles[::-1]
+    assert "Link" not in response.headers
+
+
+def test_pages_cover_every_task_once(client, tenant):
+    created = {tenant.add_task(f"task {i}")["id"] for i in range(7)}
+    seen, url, pages = [], "/tasks?limit=3", 0
+    while url:
+        response = client.get(url, headers=tenant.headers())
+        assert response.status_code == 200
+        seen += [t["id"] for t in response.json]
+        url, pages = next_link(response), pages + 1
+    assert pages == 3
+    assert len(seen) == len(set(seen)) and set(seen) == created
+
+
+def test_next_link_keeps_the_filter(client, tenant):
+    for i in range(3):
+        task = tenant.add_task(f"task {i}")
+        client.patch(f"/tasks/{task['id']}", headers=tenant.as_member)
+    tenant.add_task("still pending")
+    first = client.get("/tasks?status=completed&limit=2", headers=tenant.headers())
+    link = next_link(first)
+    assert parse_qs(urlsplit(link).query)["status"] == ["completed"]
+    second = client.get(link, headers=tenant.headers())
+    statuses = {t["status"] for t in first.json + second.json}
+    assert statuses == {"completed"} and len(first.json + second.json) == 3
+
+
+def test_status_filter(client, tenant):
+    done = tenant.add_task("done")
+    tenant.add_task("open")
+    client.patch(f"/tasks/{done['id']}", headers=tenant.as_member)
+    pending = client.get("/tasks?status=pending", headers=tenant.headers()).json
+    completed = client.get("/tasks?status=completed", headers=tenant.headers()).json
+    assert [t["title"] for t in pending] == ["open"]
+    assert [t["title"] for t in completed] == ["done"]
+
+
+@pytest.mark.parametrize("query, field", [
+    ("limit=0", "limit"), ("limit=1001", "limit"), ("limit=ten", "limit"),
+    ("status=done", "status"), ("cursor=not-a-cursor", "cursor"), ("cursor=" + "A" * 300, "cursor"),
+])
+def test_bad_list_parameters_are_refused(client, tenant, query, field):
+    response = client.get(f"/tasks?{query}", headers=tenant.headers())
+    assert response.status_code == 400
+    assert field in response.json["errors"]
+
+
+def test_largest_page_is_allowed(client, tenant):
+    assert client.get("/tasks?limit=1000", headers=tenant.headers()).status_code == 200
+
+
+def test_empty_patch_completes_the_task_once(client, tenant):
+    task = tenant.add_task()
+    first = client.patch(f"/tasks/{task['id']}", headers=tenant.as_member)
+    assert first.status_code == 200
+    assert first.json["status"] == "completed" and first.json["completedAt"]
+    again = client.patch(f"/tasks/{task['id']}", json={}, headers=tenant.as_admin)
+    assert again.status_code == 200
+    assert again.json == first.json
+
+
+def test_patch_edits_and_reopens(client, tenant):
+    task = tenant.add_task("old", "old text")
+    client.patch(f"/tasks/{task['id']}", headers=tenant.as_member)
+    response = client.patch(f"/tasks/{task['id']}", headers=tenant.as_member,
+                            json={"title": "new", "description": None, "status": "pending"})
+    assert response.status_code == 200
+    edited = response.json
+    assert (edited["title"], edited["description"], edited["status"]) == ("new", None, "pending")
+    assert edited["completedAt"] is None
+    assert edited["updatedAt"] > task["updatedAt"]
+
+
+def test_patch_title_only_keeps_the_rest(client, tenant):
+    task = tenant.add_task("old", "keep me")
+    edited = client.patch(f"/tasks/{task['id']}", json={"title": "new"}, headers=tenant.as_member).json
+    assert (edited["description"], edited["status"]) == ("keep me", "pending")
+
+
+@pytest.mark.parametrize("body, field", [
+    ({"status": "done"}, "status"), ({"title": ""}, "title"), ({"title": None}, "title"),
+])
+def test_patch_is_validated(client, tenant, body, field):
+    task = tenant.add_task()
+    response = client.patch(f"/tasks/{task['id']}", json=body, headers=tenant.as_member)
+    assert response.status_code == 400
+    assert field in response.json["errors"]
+
+
+def test_patch_unknown_task_is_not_found(client, tenant):
+    assert client.patch(f"/tasks/{uuid.uuid4()}", headers=tenant.as_member).status_code == 404
+    assert client.patch("/tasks/123", headers=tenant.as_member).status_code == 404
