@@ -28,11 +28,13 @@ export function TaskItem({ task, session, onUpdated }) {
         <h3 className="task-title">{task.title}</h3>
         {task.description && <p className="task-description">{task.description}</p>}
         <p className="task-meta">
-          Created <Time value={task.createdAt} />
+          <span>
+            Created <Time value={task.createdAt} />
+          </span>
           {done && task.completedAt && (
-            <>
-              {' · '}Completed <Time value={task.completedAt} />
-            </>
+            <span>
+              Completed <Time value={task.completedAt} />
+            </span>
           )}
         </p>
         <ErrorAlert error={error} />
