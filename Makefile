@@ -1,0 +1,39 @@
+# make run   - start taskflask (API, worker and UI) on http://localhost:3001
+# make test  - run every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium) and Vitest
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install frontend run test test-backend test-frontend clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+
+frontend/node_modules/.package-lock.json: frontend/package-lock.json
+	cd frontend && npm ci --no-audit --no-fund
+
+frontend/dist/index.html: frontend/node_modules/.package-lock.json $(shell find frontend/src frontend/index.html frontend/vite.config.js -type f 2>/dev/null)
+	cd frontend && npm run build
+
+frontend: frontend/dist/index.html
+
+run: install frontend
+	$(BIN)/python scripts/run.py
+
+test-backend: install frontend
+	$(BIN)/python -m pytest
+
+test-frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm test
+
+test: test-backend test-frontend
+
+clean:
+	rm -rf $(VENV) frontend/dist frontend/node_modules
