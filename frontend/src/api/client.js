@@ -79,7 +79,7 @@ export async function apiFetch(path, { method = 'GET', body, session, headers = 
 /** Request JSON and return the decoded body. */
 export async function apiJson(path, options) {
   const response = await apiFetch(path, options);
-  return response.status === 204 ? null : response.json();
+  return response.json();
 }
 
 /** Request one page of a list: `{items, nextUrl}` from the body and Link header. */

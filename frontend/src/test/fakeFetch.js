@@ -4,7 +4,7 @@ import { vi } from 'vitest';
 
 /** Build a Response with a JSON body. */
 export function jsonResponse(body, { status = 200, headers = {} } = {}) {
-  return new Response(body === null ? null : JSON.stringify(body), {
+  return new Response(JSON.stringify(body), {
     status,
     headers: { 'Content-Type': 'application/json', ...headers },
   });
