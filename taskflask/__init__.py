@@ -2,16 +2,16 @@
 from flask import Flask
 from flask_cors import CORS
 
-from taskflask import cli, errors, spa, tenancy
-from taskflask.api import exports, organizations, tasks
+from taskflask import cli, errors, observability, openapi, spa, tenancy
+from taskflask.api import exports, health, organizations, tasks
 from taskflask.config import Config
 from taskflask.db import database
 from taskflask.jsonprovider import ApiJSONProvider
 from taskflask.migrations import migrate_all
 
 # Headers a browser on another origin (the Vite dev server) may send and read.
-CORS_REQUEST_HEADERS = ["Content-Type", "x-tenant-id", "x-user-id"]
-CORS_RESPONSE_HEADERS = ["Link", "Location", "Retry-After", "Content-Disposition"]
+CORS_REQUEST_HEADERS = ["Content-Type", "x-tenant-id", "x-user-id", "X-Request-ID"]
+CORS_RESPONSE_HEADERS = ["Link", "Location", "Retry-After", "Content-Disposition", "X-Request-ID"]
 
 
 def create_app(test_config=None):
@@ -23,11 +23,12 @@ def create_app(test_config=None):
         app.config.update(test_config)
 
     database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+    observability.init_app(app)
     errors.init_app(app)
     tenancy.init_app(app)
     CORS(app, origins=app.config["CORS_ORIGINS"], allow_headers=CORS_REQUEST_HEADERS,
          expose_headers=CORS_RESPONSE_HEADERS)
-    for blueprint in (organizations.bp, tasks.bp, exports.bp):
+    for blueprint in (health.bp, openapi.bp, organizations.bp, tasks.bp, exports.bp):
         app.register_blueprint(blueprint)
     spa.init_app(app)
     cli.init_app(app)

@@ -41,6 +41,8 @@ class Config:
         self.CORS_ORIGINS = split_list(env.get("CORS_ORIGINS", "http://localhost:5173"))
         self.DB_POOL_MAX = int(env.get("DB_POOL_MAX", "4"))
         self.MIGRATE_ON_START = env.get("MIGRATE_ON_START", "1") != "0"
+        self.LOG_FORMAT = env.get("LOG_FORMAT", "text")
+        self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         self.FRONTEND_DIST = Path(env.get("FRONTEND_DIST", PROJECT_ROOT / "frontend" / "dist"))
         # Bodies above 1 MiB are refused with 413 before the view runs.
         self.MAX_CONTENT_LENGTH = 1024 * 1024

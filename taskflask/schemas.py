@@ -114,7 +114,13 @@ class ExportCreatedSchema(Schema):
     jobId = fields.String(required=True)
 
 
+class HealthSchema(Schema):
+    status = fields.String(required=True)
+    checks = fields.Dict(keys=fields.String(), values=fields.String())
+
+
 class ErrorSchema(Schema):
     error = fields.String(required=True)
     message = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    checks = fields.Dict(keys=fields.String(), values=fields.String())

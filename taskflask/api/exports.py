@@ -6,6 +6,8 @@ from taskflask.data.exports import create_export, fail_export, get_export, list_
 from taskflask.db import database
 from taskflask.errors import ApiError, not_found
 from taskflask.exporter import export_path
+from taskflask.openapi import documented
+from taskflask.schemas import ExportCreatedSchema, ExportSchema
 from taskflask.jobs import enqueue_export
 from taskflask.tenancy import admin_required, commit_tenant_transaction, load_tenant_from_headers
 
@@ -14,6 +16,7 @@ bp.before_request(load_tenant_from_headers)
 
 
 @bp.post("/tasks/export")
+@documented("Start a CSV export of every task", "admin", answer=ExportCreatedSchema, status=202)
 @admin_required
 def start():
     """Record a pending export, then queue its job (the row must exist before the worker looks)."""
@@ -31,6 +34,7 @@ def start():
 
 
 @bp.get("/exports")
+@documented("List the newest exports", "admin", answer=ExportSchema, many=True)
 @admin_required
 def list_recent():
     """The tenant's newest exports."""
@@ -38,6 +42,7 @@ def list_recent():
 
 
 @bp.get("/exports/<uuid:export_id>")
+@documented("Get an export's status", "admin", answer=ExportSchema)
 @admin_required
 def status(export_id):
     """One export's state; fileUrl once it is completed."""
@@ -45,6 +50,7 @@ def status(export_id):
 
 
 @bp.get("/exports/<uuid:export_id>/download")
+@documented("Download a completed export as CSV", "admin", content_type="text/csv", errors=(409, 410))
 @admin_required
 def download(export_id):
     """The completed export's CSV, sent straight from disk."""

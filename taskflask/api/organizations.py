@@ -7,13 +7,15 @@ from taskflask.data.organizations import create_organization, list_organizations
 from taskflask.data.users import create_user, list_users
 from taskflask.db import database
 from taskflask.errors import ApiError
-from taskflask.schemas import OrganizationCreateSchema, UserCreateSchema
+from taskflask.openapi import documented
+from taskflask.schemas import OrganizationCreateSchema, OrganizationSchema, UserCreateSchema, UserSchema
 from taskflask.tenancy import open_tenant
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
 
 @bp.get("")
+@documented("List organizations", "public", answer=OrganizationSchema, many=True)
 def list_all():
     """Every organization."""
     with database.transaction(read_only=True) as cur:
@@ -21,6 +23,8 @@ def list_all():
 
 
 @bp.post("")
+@documented("Create an organization and its schema", "public", answer=OrganizationSchema, status=201,
+            body=OrganizationCreateSchema, errors=(409,))
 def create():
     """Register an organization and create its schema."""
     data = json_body(OrganizationCreateSchema())
@@ -34,6 +38,7 @@ def create():
 
 
 @bp.get("/<uuid:organization_id>/users")
+@documented("List the users of an organization", "public", answer=UserSchema, many=True)
 def users(organization_id):
     """Every user of the organization."""
     open_tenant(str(organization_id))
@@ -41,6 +46,8 @@ def users(organization_id):
 
 
 @bp.post("/<uuid:organization_id>/users")
+@documented("Add a user to an organization", "public", answer=UserSchema, status=201, body=UserCreateSchema,
+            errors=(409,))
 def add_user(organization_id):
     """Add a user to the organization."""
     data = json_body(UserCreateSchema())

@@ -4,8 +4,9 @@ from flask import Blueprint, g, url_for
 from taskflask.api.input import json_body, query_args
 from taskflask.data.tasks import create_task, list_tasks, update_task
 from taskflask.errors import not_found
+from taskflask.openapi import documented
 from taskflask.pagination import decode_cursor, encode_cursor
-from taskflask.schemas import TaskCreateSchema, TaskListQuerySchema, TaskUpdateSchema
+from taskflask.schemas import TaskCreateSchema, TaskListQuerySchema, TaskSchema, TaskUpdateSchema
 from taskflask.tenancy import load_tenant_from_headers, user_required
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
@@ -13,6 +14,8 @@ bp.before_request(load_tenant_from_headers)
 
 
 @bp.get("")
+@documented("List tasks, newest first (Link: rel=\"next\" for the next page)", "tenant", answer=TaskSchema,
+            many=True, query=TaskListQuerySchema)
 def list_page():
     """A page of tasks, newest first; Link: rel="next" points at the following page."""
     args = query_args(TaskListQuerySchema())
@@ -29,6 +32,7 @@ def list_page():
 
 
 @bp.post("")
+@documented("Create a task", "user", answer=TaskSchema, status=201, body=TaskCreateSchema)
 @user_required
 def create():
     """Add a task created by the current user."""
@@ -37,6 +41,7 @@ def create():
 
 
 @bp.patch("/<uuid:task_id>")
+@documented("Update a task; an empty body marks it completed", "user", answer=TaskSchema, body=TaskUpdateSchema)
 @user_required
 def update(task_id):
     """Change a task; an empty body marks it completed."""

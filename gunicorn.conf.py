@@ -1,0 +1,29 @@
+"""gunicorn settings for taskflask: ``gunicorn -c gunicorn.conf.py wsgi:app``.
+
+Every value can be overridden from the environment (or gunicorn's own
+command line / GUNICORN_CMD_ARGS).
+"""
+import multiprocessing
+import os
+
+from taskflask.gunicorn_logging import TEXT_ACCESS_FORMAT, AccessLogger
+
+bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '3001')}")
+# Requests wait on PostgreSQL, so a couple of workers per core keep the CPUs busy.
+workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+keepalive = 5
+# Bound header sizes (10 KB header lines are fine, 100 KB are not).
+limit_request_field_size = 16384
+
+accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
+access_log_format = TEXT_ACCESS_FORMAT
+logger_class = AccessLogger
+
+
+def post_fork(server, worker):
+    """Each worker opens its own database connections (never the master's)."""
+    from taskflask.db import database
+    database.close()

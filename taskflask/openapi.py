@@ -1,0 +1,180 @@
+"""The OpenAPI 3.1 document, generated from the marshmallow schemas and the route table.
+
+Every API view declares itself with ``@documented``: its summary, who may
+call it (``access``), its body, query and answer. The document at
+/openapi.json and the page at /docs are built from those declarations.
+"""
+from dataclasses import dataclass, field
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Blueprint, current_app, render_template_string
+
+from taskflask import schemas
+
+# Who may call a route: no headers / x-tenant-id / plus a user / plus an admin user.
+ACCESS_LEVELS = ("public", "tenant", "user", "admin")
+ERROR_DESCRIPTIONS = {
+    400: "Invalid input, header or JSON (see `errors` per field)",
+    403: "The user is not a member of this organization, or not an admin",
+    404: "No such organization or object",
+    409: "Conflict with stored data",
+    410: "The export's file is gone",
+    413: "Body larger than 1 MiB",
+    415: "Body is not JSON",
+    503: "PostgreSQL or Redis unreachable; retry after `Retry-After` seconds",
+}
+RESPONSE_SCHEMAS = {
+    "Organization": schemas.OrganizationSchema, "User": schemas.UserSchema, "Task": schemas.TaskSchema,
+    "Export": schemas.ExportSchema, "ExportCreated": schemas.ExportCreatedSchema, "Error": schemas.ErrorSchema,
+    "Health": schemas.HealthSchema,
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    summary: str
+    access: str
+    answer: type | None = None
+    status: int = 200
+    many: bool = False
+    body: type | None = None
+    query: type | None = None
+    errors: tuple = field(default_factory=tuple)
+    content_type: str = "application/json"
+
+
+def documented(summary, access, **details):
+    """Attach an Operation to a view."""
+    if access not in ACCESS_LEVELS:
+        raise ValueError(f"access must be one of {ACCESS_LEVELS}")
+    operation = Operation(summary, access, **details)
+
+    def decorate(view):
+        view.operation = operation
+        return view
+    return decorate
+
+
+def header_parameters(access):
+    if access == "public":
+        return []
+    return [
+        {"in": "header", "name": "x-tenant-id", "required": True, "description": "Organization id",
+         "schema": {"type": "string", "format": "uuid"}},
+        {"in": "header", "name": "x-user-id", "required": access != "tenant",
+         "description": "A user of that organization" + (" with role admin" if access == "admin" else ""),
+         "schema": {"type": "string", "format": "uuid"}},
+    ]
+
+
+def error_statuses(operation, has_path_id):
+    statuses = set(operation.errors) | {503}
+    if operation.access != "public" or has_path_id:
+        statuses |= {400, 404}
+    if operation.access in ("user", "admin"):
+        statuses.add(403)
+    if operation.body:
+        statuses |= {400, 413, 415}
+    return sorted(statuses)
+
+
+def operation_dict(operation, path_ids):
+    """One OpenAPI operation object."""
+    parameters = header_parameters(operation.access)
+    parameters += [{"in": "path", "name": name, "required": True, "schema": {"type": "string", "format": "uuid"}}
+                   for name in path_ids]
+    if operation.query:
+        parameters.append({"in": "query", "schema": operation.query})
+    if operation.answer is None:
+        content = {operation.content_type: {"schema": {"type": "string"}}}
+    else:
+        item = operation.answer
+        content = {"application/json": {"schema": {"type": "array", "items": item} if operation.many else item}}
+    responses = {str(operation.status): {"description": operation.summary, "content": content}}
+    for status in error_statuses(operation, bool(path_ids)):
+        responses[str(status)] = {"description": ERROR_DESCRIPTIONS.get(status, "Error"),
+                                  "content": {"application/json": {"schema": "Error"}}}
+    document = {"summary": operation.summary, "parameters": parameters, "responses": responses,
+                "x-access": operation.access}
+    if operation.body:
+        document["requestBody"] = {"required": False, "content": {"application/json": {"schema": operation.body}}}
+    return document
+
+
+def documented_routes(app):
+    """(rule, method, operation) for every route that declares an Operation."""
+    for rule in app.url_map.iter_rules():
+        operation = getattr(app.view_functions[rule.endpoint], "operation", None)
+        if operation is None:
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method, operation
+
+
+def openapi_path(rule):
+    """/tasks/<uuid:task_id> -> (/tasks/{task_id}, [task_id])."""
+    return rule.rule.replace("<uuid:", "{").replace(">", "}"), list(rule.arguments)
+
+
+def build_spec(app):
+    """The whole document as a dict."""
+    spec = APISpec(title="taskflask", version="1.0.0", openapi_version="3.1.0",
+                   plugins=[MarshmallowPlugin()],
+                   info={"description": "Multi-tenant task manager: one PostgreSQL schema per organization."})
+    for name, schema in RESPONSE_SCHEMAS.items():
+        spec.components.schema(name, schema=schema)
+    paths = {}
+    for rule, method, operation in documented_routes(app):
+        path, path_ids = openapi_path(rule)
+        paths.setdefault(path, {})[method.lower()] = operation_dict(operation, path_ids)
+    for path, operations in paths.items():
+        spec.path(path=path, operations=operations)
+    return spec.to_dict()
+
+
+bp = Blueprint("openapi", __name__)
+
+
+@bp.get("/openapi.json")
+def openapi_json():
+    """The API's OpenAPI 3.1 document."""
+    if "openapi_spec" not in current_app.extensions:
+        current_app.extensions["openapi_spec"] = build_spec(current_app)
+    return current_app.extensions["openapi_spec"]
+
+
+DOCS_PAGE = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>taskflask API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<style>
+body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1f2330}
+h2{margin-top:2rem;border-bottom:1px solid #ddd} code{background:#f3f4f8;padding:0 .3em;border-radius:3px}
+.op{margin:1rem 0;padding:.8rem 1rem;border:1px solid #e2e4ea;border-radius:8px}
+.method{display:inline-block;min-width:4.5em;font-weight:700} .access{float:right;color:#666;font-size:.85em}
+table{border-collapse:collapse;margin:.3rem 0} td,th{padding:.15rem .6rem;text-align:left;border-bottom:1px solid #eee}
+</style></head><body>
+<h1>taskflask API</h1>
+<p>{{ spec.info.description }} JSON in and out, camelCase keys. The machine-readable document is
+<a href="/openapi.json">/openapi.json</a>. Errors are <code>{"error", "message", "errors"?}</code>.</p>
+{% for path, operations in spec.paths.items() %}{% for method, op in operations.items() %}
+<div class="op"><span class="method">{{ method.upper() }}</span> <code>{{ path }}</code>
+<span class="access">access: {{ op["x-access"] }}</span><div>{{ op.summary }}</div>
+{% if op.parameters %}<table><tr><th>Parameter</th><th>In</th><th>Required</th><th>Type</th></tr>
+{% for p in op.parameters %}<tr><td><code>{{ p.name }}</code></td><td>{{ p["in"] }}</td>
+<td>{{ "yes" if p.required else "no" }}</td><td>{{ p.schema.type }}{% if p.schema.format %} ({{ p.schema.format }}){% endif %}
+{% if p.schema.enum %}: {{ p.schema.enum | reject("none") | join(", ") }}{% endif %}</td></tr>{% endfor %}</table>{% endif %}
+{% if op.requestBody %}<div>Body: <code>{{ op.requestBody.content["application/json"].schema["$ref"].split("/")[-1] }}</code></div>{% endif %}
+<div>Answers: {% for status, r in op.responses.items() %}<code title="{{ r.description }}">{{ status }}</code> {% endfor %}</div>
+</div>{% endfor %}{% endfor %}
+<h2>Schemas</h2>
+{% for name, schema in spec.components.schemas.items() %}<h3>{{ name }}</h3><table>
+{% for prop, s in schema.properties.items() %}<tr><td><code>{{ prop }}</code></td><td>{{ s.type if s.type is string else s.type | join(" | ") }}{% if s.format %} ({{ s.format }}){% endif %}{% if s.enum %}: {{ s.enum | reject("none") | join(", ") }}{% endif %}</td>
+<td>{{ "required" if prop in schema.required else "" }}</td></tr>{% endfor %}</table>{% endfor %}
+</body></html>"""
+
+
+@bp.get("/docs")
+def docs():
+    """A readable page of the API, made from the same document."""
+    return render_template_string(DOCS_PAGE, spec=openapi_json())
