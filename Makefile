@@ -11,7 +11,7 @@ $(BIN)/python:
 
 $(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[embedded,test]'
 	touch $@
 
 install: $(VENV)/.installed
@@ -25,7 +25,7 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(shell find 
 frontend: frontend/dist/index.html
 
 run: install frontend
-	$(BIN)/python scripts/run.py
+	$(BIN)/python -m taskflask.launcher
 
 test-backend: install frontend
 	$(BIN)/python -m pytest

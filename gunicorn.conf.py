@@ -15,6 +15,8 @@ threads = int(os.environ.get("GUNICORN_THREADS", "1"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
+# No control socket: it lives at one fixed path, which several instances on a machine would share.
+control_socket_disable = True
 # Bound header sizes (10 KB header lines are fine, 100 KB are not).
 limit_request_field_size = 16384
 

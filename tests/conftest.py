@@ -178,8 +178,9 @@ class LiveServer:
     def start(self):
         bin_dir = Path(sys.executable).parent
         self.processes["gunicorn"] = self._spawn(
-            "gunicorn", [str(bin_dir / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", "2",
-                         "--graceful-timeout", "5", "wsgi:app"])
+            "gunicorn", [str(bin_dir / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
+                         "--bind", f"127.0.0.1:{self.port}", "--workers", "2", "--graceful-timeout", "5",
+                         "wsgi:app"])
         self.start_consumer()
         wait_until(self._ready, message="gunicorn to answer")
 
