@@ -138,19 +138,43 @@ class Database:
             if broken:
                 pool.discard_idle()
 
+    def begin(self, statement, params=None):
+        """A pooled connection and dict cursor after running ``statement`` (which opens a transaction).
+
+        A pooled connection may have died while idle (a server restart), and
+        nothing has run yet, so one retry on a fresh connection is safe.
+        """
+        for attempt in (1, 2):
+            conn = self.pool.getconn()
+            cur = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+            try:
+                cur.execute(statement, params)
+                return conn, cur
+            except CONNECTION_ERRORS:
+                stale = bool(conn.closed)
+                self.pool.putconn(conn, discard=True)
+                if not stale or attempt == 2:
+                    raise
+                self.pool.discard_idle()
+            except BaseException:
+                self.pool.putconn(conn)
+                raise
+
     @contextmanager
     def transaction(self, schema=None, read_only=False):
         """A dict cursor inside one transaction, committed unless the block raises."""
-        with self.connection() as conn:
-            cur = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
-            cur.execute(begin_statement(schema, read_only))
-            try:
-                yield cur
-            except BaseException:
-                if not conn.closed:
-                    _reset(conn)
-                raise
+        conn, cur = self.begin(begin_statement(schema, read_only))
+        broken = False
+        try:
+            yield cur
             cur.execute("COMMIT")
+        except CONNECTION_ERRORS:
+            broken = bool(conn.closed)
+            raise
+        finally:
+            self.pool.putconn(conn, discard=broken)
+            if broken:
+                self.pool.discard_idle()
 
 
 class RequestTransaction:
@@ -163,24 +187,10 @@ class RequestTransaction:
         self.cursor = None
 
     def begin(self, first_query, params):
-        """Open the transaction and run its first query in the same round trip.
-
-        A pooled connection may have died while idle (a server restart), and
-        nothing has run yet, so one retry on a fresh connection is safe.
-        """
+        """Open the transaction and run its first query in the same round trip; returns its row."""
         statement = begin_statement(self.schema) + sql.SQL(first_query)
-        for attempt in (1, 2):
-            self.conn = self.database.pool.getconn()
-            self.cursor = self.conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
-            try:
-                self.cursor.execute(statement, params)
-                return self.cursor.fetchone()
-            except CONNECTION_ERRORS:
-                stale = bool(self.conn.closed)
-                self.release()
-                if not stale or attempt == 2:
-                    raise
-                self.database.pool.discard_idle()
+        self.conn, self.cursor = self.database.begin(statement, params)
+        return self.cursor.fetchone()
 
     def commit(self):
         """Commit what the request did so far; later queries need a new begin()."""

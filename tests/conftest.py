@@ -17,6 +17,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 import requests
+from huey import RedisHuey
 from psycopg2 import sql
 
 RUN_ID = uuid.uuid4().hex[:10]
@@ -24,6 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SERVER_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_DATABASE = f"taskflask_test_{RUN_ID}"
 EXPORTS_DIR = Path(tempfile.mkdtemp(prefix=f"taskflask-exports-{RUN_ID}-"))
+LIVE_HUEY_NAME = f"taskflask-test-{RUN_ID}-live"
 
 os.environ.update(
     DATABASE_URL=SERVER_URL.rsplit("/", 1)[0] + "/" + TEST_DATABASE,
@@ -55,6 +57,7 @@ def test_database():
     yield os.environ["DATABASE_URL"]
     app_database.close()
     huey.storage.flush_all()
+    RedisHuey(LIVE_HUEY_NAME, connection_pool=huey.storage.pool).storage.flush_all()
     admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEST_DATABASE)))
     shutil.rmtree(EXPORTS_DIR, ignore_errors=True)
 
@@ -196,7 +199,9 @@ class LiveServer:
 
     def _spawn(self, name, argv):
         log = open(self.log_dir / f"{name}.log", "ab")
-        return subprocess.Popen(argv, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+        # A queue of its own: the in-process tests run their jobs by hand from theirs.
+        env = dict(os.environ, HUEY_NAME=LIVE_HUEY_NAME)
+        return subprocess.Popen(argv, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
 
     def _ready(self):
         try:
