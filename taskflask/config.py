@@ -1,5 +1,6 @@
 """Settings read from the environment (and a local .env file), with defaults."""
 import os
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import quote
 
@@ -24,6 +25,17 @@ def database_url(env=os.environ):
     return f"postgresql://{credentials}@{host}:{port}/{name}"
 
 
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def duration(value):
+    """'90' or '90s', '15m', '12h', '7d' -> timedelta."""
+    value = value.strip().lower()
+    unit = value[-1] if value[-1] in DURATION_UNITS else "s"
+    number = value[:-1] if value[-1] in DURATION_UNITS else value
+    return timedelta(seconds=float(number) * DURATION_UNITS[unit])
+
+
 def split_list(value):
     """Comma-separated setting -> list of non-empty, stripped items."""
     return [item.strip() for item in value.split(",") if item.strip()]
@@ -38,6 +50,9 @@ class Config:
         self.REDIS_URL = env.get("REDIS_URL", "redis://localhost:6379/0")
         self.HUEY_NAME = env.get("HUEY_NAME", "taskflask")
         self.EXPORTS_DIR = Path(env.get("EXPORTS_DIR", "./exports")).resolve()
+        self.EXPORT_TTL = duration(env.get("EXPORT_TTL", "7d"))
+        self.EXPORT_STUCK_AFTER = duration(env.get("EXPORT_STUCK_AFTER", "15m"))
+        self.EXPORT_MAX_ATTEMPTS = int(env.get("EXPORT_MAX_ATTEMPTS", "3"))
         self.CORS_ORIGINS = split_list(env.get("CORS_ORIGINS", "http://localhost:5173"))
         self.DB_POOL_MAX = int(env.get("DB_POOL_MAX", "4"))
         self.MIGRATE_ON_START = env.get("MIGRATE_ON_START", "1") != "0"

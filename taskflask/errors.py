@@ -13,13 +13,14 @@ log = logging.getLogger(__name__)
 class ApiError(Exception):
     """An error answered to the client as JSON with its status code."""
 
-    def __init__(self, status, code, message, errors=None, headers=None):
+    def __init__(self, status, code, message, errors=None, headers=None, extra=None):
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.errors = errors
         self.headers = headers or {}
+        self.extra = extra or {}
 
 
 def not_found(what):
@@ -27,9 +28,9 @@ def not_found(what):
     return ApiError(404, "not_found", f"{what.capitalize()} not found.")
 
 
-def error_response(status, code, message, errors=None, headers=None):
-    """The JSON response every error goes through."""
-    body = {"error": code, "message": message}
+def error_response(status, code, message, errors=None, headers=None, extra=None):
+    """The JSON response every error goes through (``extra``: fields that help the client act)."""
+    body = {"error": code, "message": message, **(extra or {})}
     if errors:
         body["errors"] = errors
     response = jsonify(body)
@@ -45,6 +46,7 @@ HTTP_ERRORS = {
     405: ("method_not_allowed", "This method is not allowed on this resource."),
     413: ("payload_too_large", "The request body is larger than 1 MiB."),
     415: ("unsupported_media_type", "Send the body as JSON with Content-Type: application/json."),
+    429: ("too_many_requests", "Too many requests; try again shortly."),
     431: ("headers_too_large", "The request headers are too large."),
 }
 
@@ -53,7 +55,7 @@ DATABASE_DOWN = (psycopg2.OperationalError, psycopg2.InterfaceError)
 
 def handle_api_error(error):
     """ApiError -> its JSON."""
-    return error_response(error.status, error.code, error.message, error.errors, error.headers)
+    return error_response(error.status, error.code, error.message, error.errors, error.headers, error.extra)
 
 
 def handle_validation_error(error):

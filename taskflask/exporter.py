@@ -5,6 +5,7 @@ memory stays flat however many rows the tenant has.
 """
 import logging
 import os
+import time
 import uuid
 from pathlib import Path
 
@@ -57,24 +58,44 @@ def describe(error):
     return f"{type(error).__name__}: {first_line}"[:500]
 
 
-def run_export(database, exports_dir, schema, export_id, final_attempt=True):
+def run_export(database, exports_dir, schema, export_id, final_attempt=True, max_attempts=None):
     """Claim a pending export, write its file and record the outcome.
 
     Returns the new status, or None when the export was not pending (another
     worker has it, or it is finished). A failure that will be retried puts the
-    export back to pending; the last one marks it failed.
+    export back to pending; the last one (by the job's retries or the
+    export's attempt count) marks it failed.
     """
     with database.transaction(schema) as cur:
-        if not claim_export(cur, export_id):
-            return None
+        attempt = claim_export(cur, export_id)
+    if attempt is None:
+        return None
+    final_attempt = final_attempt or (max_attempts is not None and attempt >= max_attempts)
     try:
         row_count = write_csv(database, schema, export_path(exports_dir, schema, export_id))
     except Exception as error:
-        log.warning("export %s of %s failed: %s", export_id, schema, error)
+        log.warning("export %s of %s failed (attempt %d): %s", export_id, schema, attempt, error)
         with database.transaction(schema) as cur:
-            (fail_export if final_attempt else release_export)(cur, export_id, describe(error))
+            if final_attempt:
+                fail_export(cur, export_id, describe(error), attempt)
+            else:
+                release_export(cur, export_id, describe(error), attempt)
         raise
     with database.transaction(schema) as cur:
-        complete_export(cur, export_id, row_count)
+        complete_export(cur, export_id, attempt, row_count)
     log.info("export %s of %s completed: %d rows", export_id, schema, row_count)
     return "completed"
+
+
+def remove_stale_parts(exports_dir, older_than_seconds):
+    """Delete temporary files left by workers that died mid-export; returns how many."""
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for part in Path(exports_dir).glob("*/.*.part"):
+        try:
+            if part.stat().st_mtime < cutoff:
+                part.unlink()
+                removed += 1
+        except FileNotFoundError:
+            pass  # its worker finished (renamed it) or another sweep took it
+    return removed

@@ -1,4 +1,4 @@
-"""The Huey instance and the export job.
+"""The Huey instance, the export job and the periodic upkeep jobs.
 
 Settings come from the environment (see config.py) because the consumer
 imports this module without a Flask app. A job takes only the tenant's
@@ -6,19 +6,20 @@ schema and the export id, and opens its own database connections.
 """
 import logging
 
-from huey import RedisHuey
+from huey import RedisHuey, crontab, signals
+from psycopg2 import errors as pg_errors
 from redis import ConnectionPool
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
-from psycopg2 import errors as pg_errors
 
+from taskflask import maintenance
 from taskflask.config import Config
+from taskflask.data.exports import release_export
 from taskflask.db import database
 from taskflask.exporter import run_export
 
 log = logging.getLogger(__name__)
 config = Config()
-
 
 
 def redis_pool(url):
@@ -40,12 +41,12 @@ def connect_database():
     database.configure(config.DATABASE_URL, maxsize=config.DB_POOL_MAX)
 
 
-@huey.task(retries=2, retry_delay=10, context=True)
+@huey.task(retries=config.EXPORT_MAX_ATTEMPTS - 1, retry_delay=10, context=True)
 def export_tasks_csv(schema, export_id, task=None):
     """Write the CSV of export ``export_id`` in tenant ``schema``."""
     try:
         run_export(database, config.EXPORTS_DIR, schema, export_id,
-                   final_attempt=task is None or task.retries == 0)
+                   final_attempt=task is None or task.retries == 0, max_attempts=config.EXPORT_MAX_ATTEMPTS)
     except pg_errors.UndefinedTable:
         # The tenant was deleted after the job was queued: nothing left to export.
         log.warning("export %s skipped: schema %s no longer exists", export_id, schema)
@@ -56,3 +57,28 @@ def enqueue_export(schema, export_id):
     job = export_tasks_csv.s(schema, str(export_id))
     huey.enqueue(job)
     return job.id
+
+
+@huey.signal(signals.SIGNAL_INTERRUPTED)
+def requeue_interrupted_export(signal, task, *args, **kwargs):
+    """The consumer was stopped with SIGTERM mid-export: put the export back on the queue."""
+    if task.name != export_tasks_csv.name:
+        return
+    schema, export_id = task.args
+    with database.transaction(schema) as cur:
+        release_export(cur, export_id, "The worker was stopped; the export was queued again.")
+    huey.enqueue(task)
+    log.warning("export %s of %s interrupted by shutdown; queued again", export_id, schema)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def reap_stuck_exports():
+    """Every minute: exports whose worker died are queued again (or failed after too many tries)."""
+    maintenance.reap(database, config.EXPORTS_DIR, config.EXPORT_STUCK_AFTER, config.EXPORT_MAX_ATTEMPTS,
+                     enqueue_export)
+
+
+@huey.periodic_task(crontab(minute="17"))
+def expire_old_exports():
+    """Every hour: files older than EXPORT_TTL are removed and their exports marked expired."""
+    maintenance.expire(database, config.EXPORTS_DIR, config.EXPORT_TTL)

@@ -22,6 +22,7 @@ ERROR_DESCRIPTIONS = {
     410: "The export's file is gone",
     413: "Body larger than 1 MiB",
     415: "Body is not JSON",
+    429: "An export of this organization is still running (its id is in `exportId`)",
     503: "PostgreSQL or Redis unreachable; retry after `Retry-After` seconds",
 }
 RESPONSE_SCHEMAS = {

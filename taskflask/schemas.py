@@ -9,7 +9,7 @@ from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 from taskflask.schema_names import schema_name_problem
 
 TASK_STATUSES = ("pending", "completed")
-EXPORT_STATUSES = ("pending", "processing", "completed", "failed")
+EXPORT_STATUSES = ("pending", "processing", "completed", "failed", "expired")
 ROLES = ("admin", "member")
 
 
@@ -124,3 +124,4 @@ class ErrorSchema(Schema):
     message = fields.String(required=True)
     errors = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
     checks = fields.Dict(keys=fields.String(), values=fields.String())
+    exportId = fields.UUID()

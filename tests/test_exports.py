@@ -98,9 +98,35 @@ def test_harmless_text_is_left_alone(client, tenant):
 
 
 def test_exports_are_listed_newest_first(client, tenant):
-    first, second = start_export(client, tenant), start_export(client, tenant)
+    first = start_export(client, tenant)
+    run_queued_jobs()
+    second = start_export(client, tenant)
     listed = client.get("/exports", headers=tenant.as_admin).json
-    assert [e["id"] for e in listed] == [second, first]
+    assert [(e["id"], e["status"]) for e in listed] == [(second, "pending"), (first, "completed")]
+
+
+def test_one_export_at_a_time_per_tenant(client, tenant, other_tenant):
+    running = start_export(client, tenant)
+    second = client.post("/tasks/export", headers=tenant.as_admin)
+    assert second.status_code == 429
+    assert second.json["error"] == "export_in_progress"
+    assert second.json["exportId"] == running and running in second.json["message"]
+    assert second.headers["Retry-After"]
+    assert start_export(client, other_tenant)  # another tenant is not held up
+    run_queued_jobs()
+    assert start_export(client, tenant)
+
+
+def test_concurrent_export_requests_start_only_one(client, tenant, app):
+    from concurrent.futures import ThreadPoolExecutor
+
+    def request(_):
+        with app.test_client() as own_client:
+            return own_client.post("/tasks/export", headers=tenant.as_admin).status_code
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        statuses = sorted(pool.map(request, range(8)))
+    assert statuses == [202] + [429] * 7
 
 
 def test_unknown_export_is_not_found(client, tenant):

@@ -20,31 +20,62 @@ FROM exports
 ORDER BY created_at DESC, id DESC
 LIMIT %(limit)s;
 
--- name: status
-SELECT status FROM exports WHERE id = %(id)s;
+-- name: active
+SELECT id, status FROM exports WHERE status IN ('pending', 'processing');
 
 -- name: claim
--- Only one worker can move a pending export to processing.
+-- Only one worker can move a pending export to processing; the attempt number
+-- it gets back guards its later updates against a stale worker.
 UPDATE exports
 SET status = 'processing', started_at = %(now)s, attempts = attempts + 1, error = NULL
 WHERE id = %(id)s AND status = 'pending'
-RETURNING id;
+RETURNING attempts;
 
 -- name: complete
 UPDATE exports
 SET status = 'completed', row_count = %(row_count)s, completed_at = %(now)s
-WHERE id = %(id)s AND status = 'processing';
+WHERE id = %(id)s AND status = 'processing' AND attempts = %(attempt)s;
 
 -- name: release
--- A failed attempt that Huey will retry: back to pending, with the reason kept.
+-- A failed or interrupted attempt that will run again: back to pending, reason kept.
 UPDATE exports
-SET status = 'pending', error = %(error)s
-WHERE id = %(id)s AND status = 'processing';
+SET status = 'pending', error = %(error)s, queued_at = %(now)s
+WHERE id = %(id)s AND status = 'processing' AND (%(attempt)s::int IS NULL OR attempts = %(attempt)s);
 
 -- name: fail
+-- The last attempt failed (attempt given), or the job could not be queued (pending).
 UPDATE exports
 SET status = 'failed', error = %(error)s, completed_at = %(now)s
-WHERE id = %(id)s AND status IN ('pending', 'processing');
+WHERE id = %(id)s
+  AND (status = 'pending' OR (status = 'processing' AND attempts = %(attempt)s::int));
+
+-- name: release_stuck
+-- Processing for too long: its worker died (kill -9, lost machine). Run it again.
+UPDATE exports
+SET status = 'pending', queued_at = %(now)s,
+    error = 'The worker stopped before finishing; the export was queued again.'
+WHERE status = 'processing' AND started_at < %(before)s AND attempts < %(max_attempts)s
+RETURNING id;
+
+-- name: fail_stuck
+UPDATE exports
+SET status = 'failed', completed_at = %(now)s,
+    error = 'The worker stopped before finishing, too many times.'
+WHERE status = 'processing' AND started_at < %(before)s AND attempts >= %(max_attempts)s
+RETURNING id;
+
+-- name: requeue_waiting
+-- Pending for too long: its job may have been lost with Redis. Queue it again.
+UPDATE exports
+SET queued_at = %(now)s
+WHERE status = 'pending' AND queued_at < %(before)s
+RETURNING id;
+
+-- name: expire
+UPDATE exports
+SET status = 'expired'
+WHERE status = 'completed' AND completed_at < %(before)s
+RETURNING id;
 
 -- name: copy_csv
 -- Streamed by COPY; text cells that a spreadsheet would run as a formula get a

@@ -1,8 +1,9 @@
 """CSV exports of the tenant's tasks (admins only)."""
 from flask import Blueprint, current_app, g, send_file
+from psycopg2 import errors as pg_errors
 from redis import RedisError
 
-from taskflask.data.exports import create_export, fail_export, get_export, list_exports
+from taskflask.data.exports import active_export, create_export, fail_export, get_export, list_exports
 from taskflask.db import database
 from taskflask.errors import ApiError, not_found
 from taskflask.exporter import export_path
@@ -16,11 +17,18 @@ bp.before_request(load_tenant_from_headers)
 
 
 @bp.post("/tasks/export")
-@documented("Start a CSV export of every task", "admin", answer=ExportCreatedSchema, status=202)
+@documented("Start a CSV export of every task (one at a time per organization)", "admin",
+            answer=ExportCreatedSchema, status=202, errors=(429,))
 @admin_required
 def start():
     """Record a pending export, then queue its job (the row must exist before the worker looks)."""
-    export_id = create_export(g.db, g.user.id)
+    running = active_export(g.db)
+    if running:
+        raise export_in_progress(running)
+    try:
+        export_id = create_export(g.db, g.user.id)
+    except pg_errors.UniqueViolation:  # another request started one a moment ago
+        raise export_in_progress(None) from None
     commit_tenant_transaction()
     try:
         job_id = enqueue_export(g.tenant.schema, export_id)
@@ -63,6 +71,16 @@ def download(export_id):
         raise ApiError(410, "export_file_gone", "The export's file no longer exists; start a new export.")
     return send_file(path, mimetype="text/csv", as_attachment=True,
                      download_name=f"tasks-{export_id}.csv", max_age=0)
+
+
+def export_in_progress(running):
+    """429 naming the organization's export that is still pending or processing."""
+    if running is None:
+        return ApiError(429, "export_in_progress", "Another export has just started; wait for it to finish.",
+                        headers={"Retry-After": "5"})
+    return ApiError(429, "export_in_progress",
+                    f"Export {running['id']} is still {running['status']}; start another once it has finished.",
+                    headers={"Retry-After": "5"}, extra={"exportId": running["id"]})
 
 
 def _missing():
