@@ -34,10 +34,15 @@ def fsync_directory(directory):
         os.close(fd)
 
 
+def temporary_path(path):
+    """Where this process writes ``path`` before renaming it into place."""
+    return path.with_name(f".{path.stem}.{os.getpid()}.part")
+
+
 def write_csv(database, schema, path):
     """Write every task of ``schema`` to ``path`` atomically; returns the row count."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.stem}.{os.getpid()}.part")
+    temporary = temporary_path(path)
     try:
         with open(temporary, "wb") as out, database.transaction(schema, read_only=True) as cur:
             cur.execute("SET LOCAL TimeZone TO 'UTC'")

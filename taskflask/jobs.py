@@ -7,6 +7,7 @@ schema and the export id, and opens its own database connections.
 import logging
 
 from huey import RedisHuey, crontab, signals
+from huey.utils import normalize_time
 from psycopg2 import errors as pg_errors
 from redis import ConnectionPool
 from redis.backoff import ExponentialBackoff
@@ -16,10 +17,11 @@ from taskflask import maintenance
 from taskflask.config import Config
 from taskflask.data.exports import release_export
 from taskflask.db import database
-from taskflask.exporter import run_export
+from taskflask.exporter import export_path, run_export, temporary_path
 
 log = logging.getLogger(__name__)
 config = Config()
+INTERRUPTED_REQUEUE_DELAY = 5  # seconds
 
 
 def redis_pool(url):
@@ -62,12 +64,17 @@ def enqueue_export(schema, export_id):
 @huey.signal(signals.SIGNAL_INTERRUPTED)
 def requeue_interrupted_export(signal, task, *args, **kwargs):
     """The consumer was stopped with SIGTERM mid-export: put the export back on the queue."""
-    if task.name != export_tasks_csv.name:
+    if not isinstance(task, export_tasks_csv.task_class):
         return
     schema, export_id = task.args
     with database.transaction(schema) as cur:
         release_export(cur, export_id, "The worker was stopped; the export was queued again.")
-    huey.enqueue(task)
+    temporary_path(export_path(config.EXPORTS_DIR, schema, export_id)).unlink(missing_ok=True)
+    # Put on the schedule for a little later, not on the queue: this consumer's idle
+    # threads are still listening and would take the job just before the process exits.
+    job = export_tasks_csv.s(schema, export_id)
+    job.eta = normalize_time(delay=INTERRUPTED_REQUEUE_DELAY, utc=huey.utc)
+    huey.add_schedule(job)
     log.warning("export %s of %s interrupted by shutdown; queued again", export_id, schema)
 
 

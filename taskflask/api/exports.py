@@ -63,6 +63,8 @@ def status(export_id):
 def download(export_id):
     """The completed export's CSV, sent straight from disk."""
     export = get_export(g.db, str(export_id)) or _missing()
+    if export["status"] == "expired":
+        raise ApiError(410, "export_expired", "The export's file has expired; start a new export.")
     if export["status"] != "completed":
         raise ApiError(409, "export_not_ready",
                        f"The export is {export['status']}; it can be downloaded once completed.")
