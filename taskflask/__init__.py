@@ -2,7 +2,7 @@
 from flask import Flask
 from flask_cors import CORS
 
-from taskflask import cli, errors, observability, openapi, spa, tenancy
+from taskflask import cli, errors, observability, openapi, security, spa, tenancy
 from taskflask.api import exports, health, organizations, tasks
 from taskflask.config import Config
 from taskflask.db import database
@@ -25,6 +25,7 @@ def create_app(test_config=None):
     database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
     observability.init_app(app)
     errors.init_app(app)
+    security.init_app(app)
     tenancy.init_app(app)
     CORS(app, origins=app.config["CORS_ORIGINS"], allow_headers=CORS_REQUEST_HEADERS,
          expose_headers=CORS_RESPONSE_HEADERS)

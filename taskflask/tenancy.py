@@ -113,7 +113,9 @@ def open_tenant(tenant_id, user_id=None):
 
 
 def load_tenant_from_headers():
-    """before_request of the tenant blueprints."""
+    """before_request of the tenant blueprints (a CORS preflight carries no tenant)."""
+    if request.method == "OPTIONS":
+        return
     open_tenant(header_uuid(TENANT_HEADER, required=True), header_uuid(USER_HEADER, required=False))
 
 

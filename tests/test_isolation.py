@@ -42,12 +42,12 @@ def search_path_of_idle_connections():
 
 
 def test_one_connection_serves_interleaved_tenants_without_leaking(app, client):
-    """Pool of one: 300 random requests over two tenants, some failing, no row crosses over."""
+    """Pool of one: 1,000 random requests over two tenants, some failing, no row crosses over."""
     database.configure(app.config["DATABASE_URL"], maxsize=1)
     try:
         tenants = [TenantFixture(client, "x"), TenantFixture(client, "y")]
         rng = random.Random(7)
-        for step in range(300):
+        for step in range(1000):
             tenant = rng.choice(tenants)
             action = rng.random()
             if action < 0.4:
@@ -58,6 +58,10 @@ def test_one_connection_serves_interleaved_tenants_without_leaking(app, client):
                 email = tenant.admin["email"]
                 response = client.post(f"/organizations/{tenant.id}/users", json={"name": "Dup", "email": email})
                 assert response.status_code == 409
+            elif action < 0.7:  # another tenant's user: refused after the tenant transaction began
+                stranger = tenants[0] if tenant is tenants[1] else tenants[1]
+                headers = {"x-tenant-id": tenant.id, "x-user-id": stranger.member["id"]}
+                assert client.post("/tasks", json={"title": "no"}, headers=headers).status_code == 403
             else:
                 titles = [t["title"] for t in client.get("/tasks?limit=1000", headers=tenant.headers()).json]
                 assert all(title.startswith(tenant.schema + " ") for title in titles)
