@@ -1,10 +1,10 @@
 # make run   - start taskflask (API, worker and UI) on http://localhost:3001
-# make test  - run every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium) and Vitest
+# make test  - run every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium), Vitest, audits
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install frontend run test test-backend test-frontend clean
+.PHONY: install frontend run test test-backend test-frontend audit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,10 @@ test-backend: install frontend
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
 
-test: test-backend test-frontend
+audit: install frontend/node_modules/.package-lock.json
+	BIN=$(BIN) bash scripts/audit.sh
+
+test: test-backend test-frontend audit
 
 clean:
 	rm -rf $(VENV) frontend/dist frontend/node_modules

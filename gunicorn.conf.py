@@ -8,7 +8,10 @@ import os
 
 from taskflask.gunicorn_logging import TEXT_ACCESS_FORMAT, AccessLogger
 
-bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '3001')}")
+# All interfaces by default: in a container that is how the port gets published.
+# `make run` sets HOST=127.0.0.1 for a laptop.
+ALL_INTERFACES = "0.0.0.0"  # nosec B104
+bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', ALL_INTERFACES)}:{os.environ.get('PORT', '3001')}")
 # Requests wait on PostgreSQL, so a couple of workers per core keep the CPUs busy.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
 threads = int(os.environ.get("GUNICORN_THREADS", "1"))

@@ -7,7 +7,8 @@ SIGTERM (in-flight requests finish), then the embedded servers.
 """
 import os
 import signal
-import subprocess
+# Runs only this virtualenv's gunicorn and huey_consumer, with fixed arguments.
+import subprocess  # nosec B404
 import sys
 import time
 import urllib.request
@@ -28,8 +29,9 @@ def child_environment(services):
 
 def start_children(env):
     """gunicorn and huey_consumer, each in its own session so Ctrl-C reaches only us."""
-    def spawn(*argv):
-        return subprocess.Popen([str(BIN / argv[0]), *argv[1:]], cwd=PROJECT_ROOT, env=env, start_new_session=True)
+    def spawn(program, *args):
+        command = [str(BIN / program), *args]
+        return subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, start_new_session=True)  # nosec B603
     return {
         "api": spawn("gunicorn", "--config", str(PROJECT_ROOT / "gunicorn.conf.py"), "wsgi:app"),
         "worker": spawn("huey_consumer", "huey_worker.huey", "--workers", env.get("HUEY_WORKERS", "2"),
@@ -44,7 +46,8 @@ def wait_until_ready(url, children, timeout=60):
         if any(child.poll() is not None for child in children.values()):
             return False
         try:
-            with urllib.request.urlopen(url + "/readyz", timeout=2) as response:
+            # An http://localhost URL we built ourselves.
+            with urllib.request.urlopen(url + "/readyz", timeout=2) as response:  # nosec B310
                 if response.status == 200:
                     return True
         except OSError:
