@@ -50,7 +50,8 @@ describe('App', () => {
     const user = userEvent.setup();
     installFakeFetch(tenantRoutes());
     const { unmount } = render(<App />);
-    await user.selectOptions(await screen.findByLabelText('Tenant'), org.id);
+    await screen.findByRole('option', { name: org.name }); // the picker fills in after the fetch
+    await user.selectOptions(screen.getByLabelText('Tenant'), org.id);
     await waitFor(() => expect(screen.getByLabelText('User')).toBeEnabled());
     await user.selectOptions(screen.getByLabelText('User'), admin.id);
     unmount();
@@ -79,7 +80,9 @@ describe('App', () => {
         jsonResponse({ ...admin, ...req.body, id: 'new-user' }, { status: 201 }),
     });
     render(<App />);
-    expect(await screen.findByRole('tab', { name: 'Organizations' })).toHaveAttribute('aria-selected', 'true');
+    // The tab exists at once; it is selected once the (empty) list of organizations has loaded.
+    const organizationsTab = await screen.findByRole('tab', { name: 'Organizations' });
+    await waitFor(() => expect(organizationsTab).toHaveAttribute('aria-selected', 'true'));
 
     await user.type(screen.getByLabelText('Organization name'), 'Acme Inc.');
     expect(screen.getByLabelText('Schema name')).toHaveValue('acme_inc');

@@ -3,6 +3,7 @@ const LABELS = {
   processing: 'Processing',
   completed: 'Completed',
   failed: 'Failed',
+  expired: 'Expired',
 };
 
 /** A coloured pill for a task or export status. */

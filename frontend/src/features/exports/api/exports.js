@@ -11,4 +11,5 @@ export const getExport = (session, id) => apiJson(`/exports/${encodeURIComponent
 export const fetchExportFile = (session, exp) =>
   apiBlob(exp.fileUrl ?? `/exports/${encodeURIComponent(exp.id)}/download`, { session });
 
-export const isFinished = (exp) => exp.status === 'completed' || exp.status === 'failed';
+// Only pending and processing exports still change (completed ones may later expire: that is the sweep's doing).
+export const isFinished = (exp) => exp.status !== 'pending' && exp.status !== 'processing';

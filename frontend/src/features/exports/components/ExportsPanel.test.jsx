@@ -114,3 +114,11 @@ describe('ExportsPanel', () => {
     expect(within(alert).queryByRole('button')).not.toBeInTheDocument();
   });
 });
+
+describe('isFinished', () => {
+  it('treats only pending and processing exports as still running', async () => {
+    const { isFinished } = await import('../api/exports');
+    expect(['pending', 'processing'].map((status) => isFinished({ status }))).toEqual([false, false]);
+    expect(['completed', 'failed', 'expired'].map((status) => isFinished({ status }))).toEqual([true, true, true]);
+  });
+});
