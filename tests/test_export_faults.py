@@ -82,6 +82,16 @@ def tasks_locked(schema):
         conn.close()
 
 
+@contextmanager
+def export_caught_running(client, tenant, consumers):
+    """Start an export and a consumer; yield (export id, consumer) while the export is processing."""
+    with tasks_locked(tenant.schema):
+        export_id = start_export(client, tenant)
+        consumer = consumers()
+        wait_for_status(client, tenant, export_id, "processing")
+        yield export_id, consumer
+
+
 def export_state(client, tenant, export_id):
     return client.get(f"/exports/{export_id}", headers=tenant.as_admin).json
 
@@ -113,10 +123,7 @@ def start_export(client, tenant):
 
 def test_kill_9_mid_export_is_reaped_and_retried_into_a_whole_file(client, big_tenant, consumers):
     tenant = big_tenant
-    with tasks_locked(tenant.schema):
-        export_id = start_export(client, tenant)
-        consumer = consumers()
-        wait_for_status(client, tenant, export_id, "processing")
+    with export_caught_running(client, tenant, consumers) as (export_id, consumer):
         wait_until(lambda: parts(tenant.schema), message="the worker's temporary file")
         consumer.stop(signal.SIGKILL)
     assert not export_path(EXPORTS_DIR, tenant.schema, export_id).exists()
@@ -136,10 +143,7 @@ def test_kill_9_mid_export_is_reaped_and_retried_into_a_whole_file(client, big_t
 
 def test_sigint_lets_the_running_export_finish(client, big_tenant, consumers):
     tenant = big_tenant
-    with tasks_locked(tenant.schema):
-        export_id = start_export(client, tenant)
-        consumer = consumers()
-        wait_for_status(client, tenant, export_id, "processing")
+    with export_caught_running(client, tenant, consumers) as (export_id, consumer):
         consumer.process.send_signal(signal.SIGINT)
         threading.Event().wait(0.5)
         assert consumer.process.poll() is None, "the consumer must wait for its running export"
@@ -149,10 +153,7 @@ def test_sigint_lets_the_running_export_finish(client, big_tenant, consumers):
 
 def test_sigterm_puts_the_running_export_back_on_the_queue(client, big_tenant, consumers):
     tenant = big_tenant
-    with tasks_locked(tenant.schema):
-        export_id = start_export(client, tenant)
-        consumer = consumers()
-        wait_for_status(client, tenant, export_id, "processing")
+    with export_caught_running(client, tenant, consumers) as (export_id, consumer):
         consumer.stop(signal.SIGTERM)
         assert export_state(client, tenant, export_id)["status"] == "pending"
         assert huey.scheduled_count() == 1, consumer.log()
