@@ -2,7 +2,7 @@ import { defineConfig, loadEnv } from 'vite';
 import react from '@vitejs/plugin-react';
 
 // Paths owned by the Flask API; everything else is the SPA.
-const API_PATHS = ['/organizations', '/tasks', '/exports', '/healthz', '/readyz', '/openapi.json'];
+const API_PATHS = ['/organizations', '/tasks', '/exports', '/healthz', '/readyz', '/openapi.json', '/docs'];
 
 export default defineConfig(({ mode }) => {
   const env = loadEnv(mode, process.cwd(), '');
