@@ -163,7 +163,7 @@ table{border-collapse:collapse;margin:.3rem 0} td,th{padding:.15rem .6rem;text-a
 <span class="access">access: {{ op["x-access"] }}</span><div>{{ op.summary }}</div>
 {% if op.parameters %}<table><tr><th>Parameter</th><th>In</th><th>Required</th><th>Type</th></tr>
 {% for p in op.parameters %}<tr><td><code>{{ p.name }}</code></td><td>{{ p["in"] }}</td>
-<td>{{ "yes" if p.required else "no" }}</td><td>{{ p.schema.type }}{% if p.schema.format %} ({{ p.schema.format }}){% endif %}
+<td>{{ "yes" if p.required else "no" }}</td><td>{{ p.schema.type if p.schema.type is string else p.schema.type | join(" | ") }}{% if p.schema.format %} ({{ p.schema.format }}){% endif %}
 {% if p.schema.enum %}: {{ p.schema.enum | reject("none") | join(", ") }}{% endif %}</td></tr>{% endfor %}</table>{% endif %}
 {% if op.requestBody %}<div>Body: <code>{{ op.requestBody.content["application/json"].schema["$ref"].split("/")[-1] }}</code></div>{% endif %}
 <div>Answers: {% for status, r in op.responses.items() %}<code title="{{ r.description }}">{{ status }}</code> {% endfor %}</div>
