@@ -7,7 +7,7 @@ from taskflask.api import exports, health, organizations, tasks
 from taskflask.config import Config
 from taskflask.db import database
 from taskflask.jsonprovider import ApiJSONProvider
-from taskflask.migrations import migrate_all
+from taskflask.migration_run import migrate_tenants
 
 # Headers a browser on another origin (the Vite dev server) may send and read.
 CORS_REQUEST_HEADERS = ["Content-Type", "x-tenant-id", "x-user-id", "X-Request-ID"]
@@ -35,6 +35,5 @@ def create_app(test_config=None):
     cli.init_app(app)
 
     if app.config["MIGRATE_ON_START"]:
-        migrate_all(database)
-        database.close()  # a forked gunicorn worker must not inherit these connections
+        migrate_tenants(app.config["DATABASE_URL"])  # its own connections, closed before gunicorn forks
     return app

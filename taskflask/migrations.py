@@ -1,9 +1,12 @@
 """Versioned migrations: numbered SQL files for public (sql/public) and tenants (sql/tenant).
 
-Each schema records what it has in its own ``schema_migrations`` table. A
-schema is migrated in one transaction under an advisory lock keyed by its
-name, so two processes migrating at once wait for each other instead of
-colliding, and a crash leaves a schema at its old version or its new one.
+Each schema records what it has in its own ``schema_migrations`` table, and
+the registry (``public.organizations.schema_version``) keeps a copy of each
+tenant's version in the same transaction, so one query finds the schemas
+that need work. A schema is migrated in one transaction under an advisory
+lock keyed by its name, so two processes migrating at once wait for each
+other instead of colliding, and a crash leaves a schema at its old version
+or its new one.
 """
 import re
 from dataclasses import dataclass
@@ -11,6 +14,7 @@ from functools import cache
 
 from psycopg2 import sql
 
+from taskflask import queries
 from taskflask.config import PROJECT_ROOT
 
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -24,6 +28,8 @@ CREATE TABLE IF NOT EXISTS schema_migrations (
     name       text NOT NULL,
     applied_at timestamptz NOT NULL DEFAULT now()
 )"""
+
+Q = queries.load("migrations")
 
 
 @dataclass(frozen=True)
@@ -55,9 +61,15 @@ def latest_version(kind):
     return migrations(kind)[-1].version if migrations(kind) else 0
 
 
-def migrate_schema(cur, schema, kind):
-    """Bring ``schema`` to the newest version inside the caller's transaction.
+def literal_sql(text):
+    """A fixed SQL text that can travel with %(name)s parameters (its % signs doubled)."""
+    return sql.SQL(text.replace("%", "%%"))
 
+
+def migrate_schema(cur, schema, kind, target=None):
+    """Bring ``schema`` to version ``target`` (the newest by default) inside the caller's transaction.
+
+    A tenant's registry row gets its new version in the same transaction.
     Returns the versions applied (empty when it was already up to date).
     """
     cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, schema))
@@ -67,15 +79,32 @@ def migrate_schema(cur, schema, kind):
     applied = {row["version"] for row in cur.fetchall()}
     done = []
     for migration in migrations(kind):
-        if migration.version in applied:
+        if migration.version in applied or (target is not None and migration.version > target):
             continue
-        cur.execute(migration.statements)
-        cur.execute(
-            "INSERT INTO schema_migrations (version, name) VALUES (%s, %s)",
-            (migration.version, migration.name),
-        )
+        cur.execute(literal_sql(migration.statements) + sql.SQL(";") + sql.SQL(Q.record_migration),
+                    {"version": migration.version, "name": migration.name})
         done.append(migration.version)
+    if done and kind == "tenant":
+        cur.execute(Q.record_tenant_version, {"schema": schema, "version": max(applied | set(done))})
     return done
+
+
+def new_schema_statement(schema, version=None):
+    """DDL creating ``schema`` at ``version`` (the newest by default) in one round trip.
+
+    Returns (statement, params, version). A new schema needs no lock and no
+    look at what it has: it has nothing.
+    """
+    chosen = [m for m in migrations("tenant") if version is None or m.version <= version]
+    statement = sql.SQL(";\n").join([
+        sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)),
+        sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)),
+        sql.SQL(VERSION_TABLE),
+        *(literal_sql(m.statements) for m in chosen),
+        sql.SQL(Q.record_migrations),
+    ])
+    params = {"versions": [m.version for m in chosen], "names": [m.name for m in chosen]}
+    return statement, params, max(params["versions"], default=0)
 
 
 def tenant_schemas(cur):
@@ -88,16 +117,3 @@ def migrate_public(database):
     """Create or upgrade the shared tables in ``public``."""
     with database.transaction() as cur:
         return migrate_schema(cur, "public", "public")
-
-
-def migrate_all(database, report=lambda schema, versions: None):
-    """Upgrade public, then every tenant schema in its own transaction."""
-    migrate_public(database)
-    with database.transaction() as cur:
-        schemas = tenant_schemas(cur)
-    summary = {}
-    for schema in schemas:
-        with database.transaction() as cur:
-            summary[schema] = migrate_schema(cur, schema, "tenant")
-        report(schema, summary[schema])
-    return summary

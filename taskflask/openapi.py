@@ -23,7 +23,8 @@ ERROR_DESCRIPTIONS = {
     413: "Body larger than 1 MiB",
     415: "Body is not JSON",
     429: "An export of this organization is still running (its id is in `exportId`)",
-    503: "PostgreSQL or Redis unreachable; retry after `Retry-After` seconds",
+    503: "PostgreSQL or Redis unreachable, or the organization's schema is being upgraded; "
+         "retry after `Retry-After` seconds",
 }
 RESPONSE_SCHEMAS = {
     "Organization": schemas.OrganizationSchema, "User": schemas.UserSchema, "Task": schemas.TaskSchema,

@@ -16,6 +16,7 @@ from psycopg2 import errors as pg_errors
 from taskflask import queries
 from taskflask.db import RequestTransaction, database
 from taskflask.errors import ApiError, not_found
+from taskflask.migrations import latest_version
 
 TENANT_HEADER = "x-tenant-id"
 USER_HEADER = "x-user-id"
@@ -102,9 +103,12 @@ def open_tenant(tenant_id, user_id=None):
                                 {"tenant_id": tenant_id, "user_id": user_id})
     except pg_errors.UndefinedTable:
         row = None  # the schema was dropped with its organization
-    if row is None or not row["tenant_exists"]:
+    if row is None or row["schema_version"] is None:
         schema_cache.discard(tenant_id)
         raise not_found("organization")
+    if row["schema_version"] < latest_version("tenant"):
+        raise ApiError(503, "tenant_upgrading", "This organization's data is being upgraded; try again shortly.",
+                       headers={"Retry-After": "5"})
     if user_id is not None and row["role"] is None:
         raise ApiError(403, "forbidden", f"The {USER_HEADER} header names no user of this organization.")
     g.tenant = Tenant(tenant_id, schema)

@@ -1,4 +1,5 @@
-"""Versioned migrations: idempotent, safe to run twice at once, and applied to every tenant."""
+"""Versioned migrations: idempotent, parallel, resumable, safe to run twice at once, and visible."""
+import os
 import shutil
 import threading
 
@@ -7,85 +8,133 @@ import pytest
 from conftest import TenantFixture
 from taskflask import migrations
 from taskflask.db import database
+from taskflask.migration_run import migrate_tenants, upgrade_schema
+
+PRIORITY_COLUMN = "ALTER TABLE tasks ADD COLUMN priority integer NOT NULL DEFAULT 0;"
+BROKEN = "ALTER TABLE no_such_table ADD COLUMN y int;"
 
 
 @pytest.fixture
-def ship_migration(tmp_path, monkeypatch):
-    """Installs a copy of sql/ with one more tenant migration, as the next release would ship."""
-    def install():
-        shutil.copytree(migrations.SQL_DIR, tmp_path / "sql")
-        version = migrations.latest_version("tenant") + 1
-        (tmp_path / "sql" / "tenant" / f"{version:04d}_task_priority.sql").write_text(
-            "ALTER TABLE tasks ADD COLUMN priority integer NOT NULL DEFAULT 0;")
-        monkeypatch.setattr(migrations, "SQL_DIR", tmp_path / "sql")
+def ship(tmp_path, monkeypatch):
+    """Installs a copy of sql/ with more tenant migrations, as the next release would ship.
+
+    ``ship(sql_a, sql_b, ...)`` adds them after the newest; returns their versions.
+    """
+    shutil.copytree(migrations.SQL_DIR, tmp_path / "sql")
+    monkeypatch.setattr(migrations, "SQL_DIR", tmp_path / "sql")
+
+    def install(*statements):
+        first = migrations.latest_version("tenant") + 1
+        for version, text in enumerate(statements, start=first):
+            (tmp_path / "sql" / "tenant" / f"{version:04d}_shipped_{version}.sql").write_text(text)
         migrations.migrations.cache_clear()
-        return version
+        return list(range(first, first + len(statements)))
     yield install
     migrations.migrations.cache_clear()
 
 
-def tenant_version(db, schema):
+def run(**options):
+    return migrate_tenants(os.environ["DATABASE_URL"], **options)
+
+
+def schema_version(db, schema):
+    """(newest version in the schema, versions recorded there, the registry's copy)."""
     with db.cursor() as cur:
         cur.execute(f"SELECT max(version), count(*) FROM {schema}.schema_migrations")
-        return cur.fetchone()
+        newest, count = cur.fetchone()
+        cur.execute("SELECT schema_version FROM public.organizations WHERE schema_name = %s", (schema,))
+        return newest, count, cur.fetchone()[0]
 
 
-def test_migrate_twice_applies_nothing_the_second_time(app, tenant):
-    migrations.migrate_all(database)
-    again = migrations.migrate_all(database)
-    assert again[tenant.schema] == []
+def test_a_run_with_nothing_pending_visits_no_schema(app, tenant):
+    run()
+    assert run().outcomes == []
 
 
-def test_new_migration_reaches_every_tenant_once_even_with_two_runs_at_once(client, db, ship_migration):
+def test_new_migration_reaches_every_tenant_once_even_with_two_runs_at_once(client, db, ship):
     tenants = [TenantFixture(client, "m1"), TenantFixture(client, "m2")]
-    extra_migration = ship_migration()
-    results, failures = [], []
+    [extra] = ship(PRIORITY_COLUMN)
+    summaries, failures = [], []
 
-    def run():
+    def migrate():
         try:
-            results.append(migrations.migrate_all(database))
+            summaries.append(run(jobs=2))
         except Exception as error:  # reported below; a thread cannot fail the test itself
             failures.append(error)
 
-    threads = [threading.Thread(target=run) for _ in range(2)]
+    threads = [threading.Thread(target=migrate) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     assert failures == []
     for tenant in tenants:
-        applied = [summary[tenant.schema] for summary in results]
-        assert sorted(applied, key=len) == [[], [extra_migration]]
-        assert tenant_version(db, tenant.schema) == (extra_migration, extra_migration)
+        applied = [summary.by_schema().get(tenant.schema) for summary in summaries]
+        assert sorted(applied, key=str) == [None, [extra]]
+        assert schema_version(db, tenant.schema) == (extra, extra, extra)
         with db.cursor() as cur:
             cur.execute(f"SELECT priority FROM {tenant.schema}.tasks LIMIT 0")
 
 
-def test_new_organization_starts_at_the_newest_version(client, db, ship_migration):
-    extra_migration = ship_migration()
+def test_an_interrupted_run_resumes_with_the_schemas_it_had_not_reached(client, db, ship):
+    done, left = TenantFixture(client, "r1"), TenantFixture(client, "r2")
+    [extra] = ship(PRIORITY_COLUMN)
+    upgrade_schema(database, done.schema)  # what a run got through before it was killed
+
+    visited = run().by_schema()
+    assert done.schema not in visited
+    assert visited[left.schema] == [extra]
+    assert schema_version(db, left.schema) == (extra, extra, extra)
+
+
+def test_new_organization_starts_at_the_newest_version(client, db, ship):
+    [extra] = ship(PRIORITY_COLUMN)
     tenant = TenantFixture(client, "fresh")
-    assert tenant_version(db, tenant.schema)[0] == extra_migration
+    assert schema_version(db, tenant.schema) == (extra, extra, extra)
 
 
-def test_failing_migration_leaves_the_schema_at_its_old_version(client, db, tmp_path, monkeypatch):
+def test_failing_migration_leaves_the_schema_at_its_old_version_and_is_recorded(client, db, ship):
     tenant = TenantFixture(client, "broken")
-    before = tenant_version(db, tenant.schema)
-    shutil.copytree(migrations.SQL_DIR, tmp_path / "sql")
-    (tmp_path / "sql" / "tenant" / "9998_ok_part.sql").write_text("ALTER TABLE tasks ADD COLUMN x int;")
-    (tmp_path / "sql" / "tenant" / "9999_broken.sql").write_text("ALTER TABLE no_such_table ADD COLUMN y int;")
-    monkeypatch.setattr(migrations, "SQL_DIR", tmp_path / "sql")
-    migrations.migrations.cache_clear()
-    try:
-        with pytest.raises(Exception):
-            with database.transaction() as cur:
-                migrations.migrate_schema(cur, tenant.schema, "tenant")
-    finally:
-        migrations.migrations.cache_clear()
-    assert tenant_version(db, tenant.schema) == before
+    before = schema_version(db, tenant.schema)
+    ship("ALTER TABLE tasks ADD COLUMN x int;", BROKEN)
+
+    summary = run()
+    failure = next(o for o in summary.failed if o.schema == tenant.schema)
+    assert "no_such_table" in failure.error
+    assert schema_version(db, tenant.schema) == before
     with db.cursor() as cur:
         cur.execute("SELECT count(*) FROM information_schema.columns WHERE table_schema = %s AND column_name = 'x'",
                     (tenant.schema,))
         assert cur.fetchone()[0] == 0
+        cur.execute("SELECT migration_error FROM public.organizations WHERE schema_name = %s", (tenant.schema,))
+        assert "no_such_table" in cur.fetchone()[0]
+
+
+def test_a_fixed_release_clears_the_recorded_failure(client, db, ship, tmp_path):
+    tenant = TenantFixture(client, "fixed")
+    [_, broken] = ship("ALTER TABLE tasks ADD COLUMN x int;", BROKEN)
+    assert tenant.schema in {o.schema for o in run().failed}
+    next(tmp_path.glob(f"sql/tenant/{broken:04d}_*.sql")).write_text("ALTER TABLE tasks ADD COLUMN y int;")
+    migrations.migrations.cache_clear()
+
+    assert run().by_schema()[tenant.schema] == [broken - 1, broken]
+    with db.cursor() as cur:
+        cur.execute("SELECT schema_version, migration_error FROM public.organizations WHERE schema_name = %s",
+                    (tenant.schema,))
+        assert cur.fetchone() == (broken, None)
+
+
+def test_a_tenant_whose_schema_is_behind_answers_503_until_migrated(client, ship):
+    tenant = TenantFixture(client, "behind")
+    ship(PRIORITY_COLUMN)
+
+    response = client.get("/tasks", headers=tenant.headers())
+    assert response.status_code == 503
+    assert response.json["error"] == "tenant_upgrading"
+    assert response.headers["Retry-After"]
+
+    run()
+    assert client.get("/tasks", headers=tenant.headers()).status_code == 200
 
 
 def test_migration_files_are_numbered_without_gaps():
@@ -94,7 +143,22 @@ def test_migration_files_are_numbered_without_gaps():
         assert versions == list(range(1, len(versions) + 1))
 
 
-def test_migrate_command_reports_every_tenant(runner, tenant):
-    result = runner.invoke(args=["migrate"])
+def test_migrate_command_reports_each_upgraded_schema_and_a_summary(runner, client, ship):
+    tenant = TenantFixture(client, "cli")
+    [extra] = ship(PRIORITY_COLUMN)
+    result = runner.invoke(args=["migrate", "--jobs", "2"])
     assert result.exit_code == 0, result.output
-    assert f"{tenant.schema}: up to date" in result.output
+    assert f"{tenant.schema}: applied {extra}" in result.output
+    assert "0 failed" in result.output and "ms per schema" in result.output
+
+    again = runner.invoke(args=["migrate"])
+    assert again.exit_code == 0
+    assert "0 tenant schemas behind" in again.output
+
+
+def test_migrate_command_fails_when_a_schema_fails(runner, client, ship):
+    tenant = TenantFixture(client, "clifail")
+    ship(BROKEN)
+    result = runner.invoke(args=["migrate"])
+    assert result.exit_code == 1
+    assert f"{tenant.schema}: FAILED: UndefinedTable" in result.output

@@ -2,9 +2,11 @@
 from psycopg2 import sql
 
 from taskflask import queries
-from taskflask.migrations import migrate_schema
+from taskflask.migrations import new_schema_statement
 
 Q = queries.load("organizations")
+# Under Citus (CITUS=1) a schema created with this on becomes a distributed schema.
+DISTRIBUTE_SCHEMA = "SET LOCAL citus.enable_schema_based_sharding TO on"
 
 
 def list_organizations(cur):
@@ -13,13 +15,27 @@ def list_organizations(cur):
     return cur.fetchall()
 
 
-def create_organization(cur, name, schema_name):
-    """Register an organization and create its schema at the newest version.
+def create_organization(cur, name, schema_name, version=None, distributed=False):
+    """Register an organization and create its schema at ``version`` (the newest by default).
 
-    Runs in the caller's transaction, so a failure leaves neither row nor schema.
+    The schema's DDL, its migration records and the registry row travel in
+    one round trip. Runs in the caller's transaction, so a failure leaves
+    neither row nor schema; ``distributed`` makes it a Citus distributed schema.
     """
-    cur.execute(Q.insert, {"name": name, "schema_name": schema_name})
-    organization = cur.fetchone()
-    cur.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema_name)))
-    migrate_schema(cur, schema_name, "tenant")
-    return organization
+    statement, params, version = new_schema_statement(schema_name, version)
+    if distributed:
+        statement = sql.SQL(DISTRIBUTE_SCHEMA + ";\n") + statement
+    cur.execute(statement + sql.SQL(";\n") + sql.SQL(Q.insert),
+                {**params, "name": name, "schema_name": schema_name, "schema_version": version})
+    return cur.fetchone()
+
+
+def lock_organization(cur, organization_id):
+    """The organization, locked against concurrent deletes; None when there is none."""
+    cur.execute(Q.lock, {"id": organization_id})
+    return cur.fetchone()
+
+
+def unregister_organization(cur, organization_id, schema_name):
+    """Remove the registry row and queue its schema for dropping (schema_drops)."""
+    cur.execute(Q.unregister, {"id": organization_id, "schema_name": schema_name})

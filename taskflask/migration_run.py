@@ -1,0 +1,120 @@
+"""One migrate run over every tenant schema: pick the ones behind, upgrade them in parallel.
+
+One query on the registry decides which schemas need work, so a run with
+nothing pending costs a round trip. Each schema is upgraded in its own
+transaction (a crash leaves every schema at its old version or its new one,
+and the next run resumes with the rest); a failure is recorded in the
+registry for ``flask tenants status`` and the run goes on. The whole run
+holds a session advisory lock, so a second run waits for the first and then
+finds nothing left.
+"""
+import time
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from taskflask import queries
+from taskflask.db import CONNECTION_ERRORS, Database
+from taskflask.migrations import LOCK_NAMESPACE, latest_version, migrate_public, migrate_schema
+
+Q = queries.load("migrations")
+# Second key of the advisory lock held for a whole run (schemas use hashtext(name)).
+RUN_LOCK = 0
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run did to one schema: the versions applied, or why it failed."""
+
+    schema: str
+    applied: tuple = ()
+    error: str | None = None
+
+
+@dataclass
+class RunSummary:
+    """Every schema's outcome and the run's wall-clock time."""
+
+    outcomes: list = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def upgraded(self):
+        return [o for o in self.outcomes if o.applied]
+
+    @property
+    def failed(self):
+        return [o for o in self.outcomes if o.error]
+
+    def by_schema(self):
+        """{schema: versions applied} of every schema the run visited."""
+        return {o.schema: list(o.applied) for o in self.outcomes}
+
+
+def describe(error):
+    """A one-line reason for the registry."""
+    first_line = (str(error).strip().splitlines() or [""])[0]
+    return f"{type(error).__name__}: {first_line}"[:1000]
+
+
+def schemas_behind(database):
+    """The schemas whose registry version is older than the newest tenant migration."""
+    with database.transaction(read_only=True) as cur:
+        cur.execute(Q.schemas_behind, {"version": latest_version("tenant")})
+        return [row["schema_name"] for row in cur.fetchall()]
+
+
+def upgrade_schema(database, schema):
+    """Migrate one schema in its own transaction; a failure is recorded, not raised."""
+    try:
+        with database.transaction() as cur:
+            return Outcome(schema, tuple(migrate_schema(cur, schema, "tenant")))
+    except CONNECTION_ERRORS:
+        raise
+    except Exception as error:  # any SQL error of one schema must not stop the others
+        reason = describe(error)
+        with database.transaction() as cur:
+            cur.execute(Q.record_failure, {"schema": schema, "error": reason})
+        return Outcome(schema, error=reason)
+
+
+@contextmanager
+def run_lock(database, on_wait=None):
+    """Hold the run-wide advisory lock; ``on_wait()`` is called if another run has it."""
+    with database.connection() as conn, conn.cursor() as cur:
+        cur.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_NAMESPACE, RUN_LOCK))
+        if not cur.fetchone()[0]:
+            if on_wait:
+                on_wait()
+            cur.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_NAMESPACE, RUN_LOCK))
+        try:
+            yield
+        finally:
+            if not conn.closed:
+                cur.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE, RUN_LOCK))
+
+
+def migrate_tenants(dsn, jobs=1, on_start=lambda schemas: None, on_outcome=lambda outcome: None,
+                    on_wait=None):
+    """Upgrade public, then every tenant schema that is behind, ``jobs`` at a time.
+
+    ``on_start(schemas)`` hears which schemas will be visited, ``on_outcome``
+    each result as it comes. Returns a RunSummary.
+    """
+    started = time.perf_counter()
+    database = Database()
+    database.configure(dsn, maxsize=jobs + 1)  # the workers, plus the run lock's connection
+    summary = RunSummary()
+    try:
+        with run_lock(database, on_wait):
+            migrate_public(database)
+            schemas = schemas_behind(database)
+            on_start(schemas)
+            with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="migrate") as pool:
+                for outcome in pool.map(lambda schema: upgrade_schema(database, schema), schemas):
+                    summary.outcomes.append(outcome)
+                    on_outcome(outcome)
+    finally:
+        database.close()
+    summary.seconds = time.perf_counter() - started
+    return summary
