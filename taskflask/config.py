@@ -58,6 +58,8 @@ class Config:
         self.MIGRATE_ON_START = env.get("MIGRATE_ON_START", "1") != "0"
         self.LOG_FORMAT = env.get("LOG_FORMAT", "text")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
+        # Citus schema-based sharding: each new tenant schema becomes a distributed schema.
+        self.CITUS = env.get("CITUS", "0") == "1"
         self.FRONTEND_DIST = Path(env.get("FRONTEND_DIST", PROJECT_ROOT / "frontend" / "dist"))
         # Bodies above 1 MiB are refused with 413 before the view runs.
         self.MAX_CONTENT_LENGTH = 1024 * 1024

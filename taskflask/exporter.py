@@ -18,11 +18,26 @@ Q = queries.load("exports")
 COPY_BUFFER = 1024 * 1024
 
 
-def export_path(exports_dir, schema, export_id):
-    """Where an export's CSV lives: derived from the validated schema and export id only."""
+def exports_folder(exports_dir, schema):
+    """The folder of a tenant's export files: derived from the validated schema name only."""
     if not is_valid_schema_name(schema):
         raise ValueError(f"not a tenant schema name: {schema!r}")
-    return Path(exports_dir) / schema / f"{uuid.UUID(str(export_id))}.csv"
+    return Path(exports_dir) / schema
+
+
+def export_path(exports_dir, schema, export_id):
+    """Where an export's CSV lives: derived from the validated schema and export id only."""
+    return exports_folder(exports_dir, schema) / f"{uuid.UUID(str(export_id))}.csv"
+
+
+def remove_export_file(exports_dir, schema, export_id):
+    """Remove an export's file, and the tenant's folder if that leaves it empty."""
+    path = export_path(exports_dir, schema, export_id)
+    path.unlink(missing_ok=True)
+    try:
+        path.parent.rmdir()
+    except OSError:
+        pass  # other files are still there, or the folder is already gone
 
 
 def fsync_directory(directory):

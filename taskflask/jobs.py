@@ -17,7 +17,7 @@ from taskflask import maintenance
 from taskflask.config import Config
 from taskflask.data.exports import release_export
 from taskflask.db import database
-from taskflask.exporter import export_path, run_export, temporary_path
+from taskflask.exporter import export_path, remove_export_file, run_export, temporary_path
 
 log = logging.getLogger(__name__)
 config = Config()
@@ -50,8 +50,9 @@ def export_tasks_csv(schema, export_id, task=None):
         run_export(database, config.EXPORTS_DIR, schema, export_id,
                    final_attempt=task is None or task.retries == 0, max_attempts=config.EXPORT_MAX_ATTEMPTS)
     except pg_errors.UndefinedTable:
-        # The tenant was deleted after the job was queued: nothing left to export.
+        # The tenant was deleted after the job was queued (or while it ran): nothing to keep.
         log.warning("export %s skipped: schema %s no longer exists", export_id, schema)
+        remove_export_file(config.EXPORTS_DIR, schema, export_id)
 
 
 def enqueue_export(schema, export_id):

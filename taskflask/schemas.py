@@ -46,6 +46,12 @@ class OrganizationCreateSchema(RequestSchema):
     schema_name = Text(required=True, data_key="schemaName", validate=valid_schema_name)
 
 
+class OrganizationDeleteSchema(RequestSchema):
+    """The schema name, repeated as confirmation that this organization is the one to delete."""
+
+    schema_name = Text(required=True, data_key="schemaName")
+
+
 class UserCreateSchema(RequestSchema):
     name = Text(required=True, validate=validate.Length(1, 200))
     email = fields.Email(required=True, validate=validate.Length(3, 320))

@@ -15,7 +15,10 @@ SELECT schema_name FROM public.organizations WHERE id = %(id)s;
 SELECT schema_name FROM public.organizations WHERE id::text = %(key)s OR schema_name = %(key)s;
 
 -- name: lock
-SELECT id, name, schema_name AS "schemaName" FROM public.organizations WHERE id = %(id)s FOR UPDATE;
+SELECT id, name, schema_name AS "schemaName", created_at AS "createdAt"
+FROM public.organizations
+WHERE id = %(id)s
+FOR UPDATE;
 
 -- name: unregister
 DELETE FROM public.organizations WHERE id = %(id)s;

@@ -1,15 +1,18 @@
 """Organizations (tenants) and their users; no tenant headers needed here."""
-from flask import Blueprint, g
+from flask import Blueprint, current_app, g
 from psycopg2 import errors as pg_errors
 
 from taskflask.api.input import json_body
-from taskflask.data.organizations import create_organization, list_organizations
+from taskflask.data.organizations import (create_organization, list_organizations, lock_organization,
+                                          unregister_organization)
 from taskflask.data.users import create_user, list_users
 from taskflask.db import database
-from taskflask.errors import ApiError
+from taskflask.errors import ApiError, not_found
 from taskflask.openapi import documented
-from taskflask.schemas import OrganizationCreateSchema, OrganizationSchema, UserCreateSchema, UserSchema
-from taskflask.tenancy import open_tenant
+from taskflask.schema_drop import purge_schema
+from taskflask.schemas import (OrganizationCreateSchema, OrganizationDeleteSchema, OrganizationSchema,
+                               UserCreateSchema, UserSchema)
+from taskflask.tenancy import open_tenant, schema_cache
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
@@ -30,11 +33,33 @@ def create():
     data = json_body(OrganizationCreateSchema())
     try:
         with database.transaction() as cur:
-            organization = create_organization(cur, data["name"], data["schema_name"])
+            organization = create_organization(cur, data["name"], data["schema_name"],
+                                               distributed=current_app.config["CITUS"])
     except (pg_errors.UniqueViolation, pg_errors.DuplicateSchema):
         raise ApiError(409, "conflict", f"The schema name {data['schema_name']!r} is already taken.",
                        {"schemaName": ["Already taken."]}) from None
     return organization, 201
+
+
+@bp.delete("/<uuid:organization_id>")
+@documented("Delete an organization with its schema and export files (the body repeats its schema name)",
+            "public", answer=OrganizationSchema, body=OrganizationDeleteSchema, errors=(409,))
+def delete(organization_id):
+    """Delete the organization with its schema and export files; answers what was deleted."""
+    confirmation = json_body(OrganizationDeleteSchema())["schema_name"]
+    with database.transaction() as cur:
+        organization = lock_organization(cur, str(organization_id))
+        if organization is None:
+            raise not_found("organization")
+        schema = organization["schemaName"]
+        if confirmation != schema:
+            raise ApiError(409, "confirmation_mismatch",
+                           "The schemaName in the body must repeat the organization's schema name.",
+                           {"schemaName": ["Does not match."]})
+        unregister_organization(cur, str(organization_id), schema)
+    schema_cache.discard(str(organization_id))
+    purge_schema(database, current_app.config["EXPORTS_DIR"], schema)
+    return organization
 
 
 @bp.get("/<uuid:organization_id>/users")
