@@ -1,0 +1,113 @@
+"""``flask --app wsgi tenants``: list tenants, their migration status, backup, restore and purge."""
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from psycopg2 import errors as pg_errors
+
+from taskflask import queries
+from taskflask.backup import BackupError, backup_tenant, restore_tenant
+from taskflask.db import database
+from taskflask.migrations import latest_version
+from taskflask.schema_drop import pending_drops, purge_schema
+
+
+def registry_rows():
+    """Every organization with its schema version and last migration failure."""
+    with database.transaction(read_only=True) as cur:
+        cur.execute(queries.load("migrations").status)
+        return cur.fetchall()
+
+
+def task_count(schema):
+    """How many tasks the tenant has, or None when its schema cannot be read."""
+    try:
+        with database.transaction(schema, read_only=True) as cur:
+            cur.execute(queries.load("tenants").task_count)
+            return cur.fetchone()["tasks"]
+    except pg_errors.UndefinedTable:
+        return None
+
+
+def state_of(row, newest):
+    if row["error"]:
+        return f"failed: {row['error']} (at {row['failed_at'].astimezone(timezone.utc):%Y-%m-%d %H:%M:%SZ})"
+    return "ok" if row["version"] >= newest else "behind"
+
+
+@click.group("tenants", invoke_without_command=True)
+@click.pass_context
+@with_appcontext
+def tenants_command(ctx):
+    """List every tenant with its schema version and task count (subcommands below)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    rows = registry_rows()
+    click.echo(f"{'schema':<32} {'version':>7} {'tasks':>9}  name")
+    for row in rows:
+        count = task_count(row["schema"])
+        click.echo(f"{row['schema']:<32} {row['version']:>7} {'?' if count is None else count:>9}  {row['name']}")
+    click.echo(f"{len(rows)} tenants, newest schema version {latest_version('tenant')}.")
+
+
+@tenants_command.command("status")
+@with_appcontext
+def status_command():
+    """Each schema's version, which are behind, which failed and why."""
+    newest = latest_version("tenant")
+    rows = registry_rows()
+    click.echo(f"{'schema':<32} {'version':>7}  state")
+    for row in rows:
+        click.echo(f"{row['schema']:<32} {row['version']:>7}  {state_of(row, newest)}")
+    behind = [row for row in rows if row["version"] < newest]
+    failed = [row for row in rows if row["error"]]
+    deleting = pending_drops(database)
+    click.echo(f"{len(rows)} tenants at newest version {newest}: {len(rows) - len(behind)} up to date, "
+               f"{len(behind)} behind, {len(failed)} failed."
+               + (f" {len(deleting)} deleted schemas not yet dropped: run `tenants purge`." if deleting else ""))
+
+
+@tenants_command.command("backup")
+@click.argument("schema")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="File to write (default: <schema>-<UTC time>.zip here).")
+@with_appcontext
+def backup_command(schema, output):
+    """Write one tenant's data to a file."""
+    output = output or Path(f"{schema}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}.zip")
+    try:
+        manifest = backup_tenant(database, schema, output)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    rows = sum(table["rows"] for table in manifest["tables"])
+    click.echo(f"{schema}: {rows} rows in {len(manifest['tables'])} tables at version "
+               f"{manifest['version']} written to {output}")
+
+
+@tenants_command.command("restore")
+@click.argument("backup", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--as", "schema", required=True, help="Schema of the new organization.")
+@click.option("--name", help="Name of the new organization (default: the backed-up one's).")
+@with_appcontext
+def restore_command(backup, schema, name):
+    """Bring a backup back as a new organization."""
+    try:
+        organization = restore_tenant(database, backup, schema, name, distributed=current_app.config["CITUS"])
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    except (pg_errors.UniqueViolation, pg_errors.DuplicateSchema):
+        raise click.ClickException(f"The schema name {schema!r} is already taken.") from None
+    click.echo(f"Restored as organization {organization['id']} ({organization['name']}), schema {schema}.")
+
+
+@tenants_command.command("purge")
+@with_appcontext
+def purge_command():
+    """Finish dropping the schemas of deleted organizations (after an interrupted deletion)."""
+    schemas = pending_drops(database)
+    for schema in schemas:
+        purge_schema(database, current_app.config["EXPORTS_DIR"], schema)
+        click.echo(f"{schema}: dropped")
+    click.echo(f"{len(schemas)} deleted schemas dropped.")
