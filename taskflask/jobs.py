@@ -14,6 +14,7 @@ from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
 from taskflask import maintenance
+from taskflask.observability import configure_logging, tenant_context
 from taskflask.config import Config
 from taskflask.data.exports import release_export
 from taskflask.db import database
@@ -39,20 +40,22 @@ huey = RedisHuey(
 
 @huey.on_startup()
 def connect_database():
-    """Each consumer process gets its own pool."""
+    """Each consumer process gets its own pool, and log lines that name the tenant."""
+    configure_logging(config.LOG_FORMAT, config.LOG_LEVEL)
     database.configure(config.DATABASE_URL, maxsize=config.DB_POOL_MAX)
 
 
 @huey.task(retries=config.EXPORT_MAX_ATTEMPTS - 1, retry_delay=10, context=True)
 def export_tasks_csv(schema, export_id, task=None):
     """Write the CSV of export ``export_id`` in tenant ``schema``."""
-    try:
-        run_export(database, config.EXPORTS_DIR, schema, export_id,
-                   final_attempt=task is None or task.retries == 0, max_attempts=config.EXPORT_MAX_ATTEMPTS)
-    except pg_errors.UndefinedTable:
-        # The tenant was deleted after the job was queued (or while it ran): nothing to keep.
-        log.warning("export %s skipped: schema %s no longer exists", export_id, schema)
-        remove_export_file(config.EXPORTS_DIR, schema, export_id)
+    with tenant_context(schema):
+        try:
+            run_export(database, config.EXPORTS_DIR, schema, export_id,
+                       final_attempt=task is None or task.retries == 0, max_attempts=config.EXPORT_MAX_ATTEMPTS)
+        except pg_errors.UndefinedTable:
+            # The tenant was deleted after the job was queued (or while it ran): nothing to keep.
+            log.warning("export %s skipped: schema %s no longer exists", export_id, schema)
+            remove_export_file(config.EXPORTS_DIR, schema, export_id)
 
 
 def enqueue_export(schema, export_id):

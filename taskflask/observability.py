@@ -1,25 +1,39 @@
 """Request ids, and log lines that say which request, tenant and user they belong to.
 
-LOG_FORMAT=json turns every log line into one JSON object. The one line per
-request is gunicorn's access log (see taskflask/gunicorn_logging.py).
+In a job the tenant comes from ``tenant_context(schema)``. LOG_FORMAT=json
+turns every log line into one JSON object. The one line per request is
+gunicorn's access log (see taskflask/gunicorn_logging.py).
 """
 import json
 import logging
 import re
 import sys
 import uuid
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from flask import g, has_request_context, request
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # A caller's request id is kept only when it is short and plain, so logs stay clean.
 ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+job_tenant = ContextVar("job_tenant", default=None)
+
+
+@contextmanager
+def tenant_context(schema):
+    """Log lines written inside the block (a job's) carry tenant ``schema``."""
+    token = job_tenant.set(schema)
+    try:
+        yield
+    finally:
+        job_tenant.reset(token)
 
 
 def request_context():
-    """Request id, tenant and user of the current request, for log records."""
+    """Request id, tenant and user of the current request (or the job's tenant), for log records."""
     if not has_request_context():
-        return {}
+        return {"tenant": job_tenant.get()} if job_tenant.get() else {}
     tenant = g.get("tenant")
     user = g.get("user")
     return {
