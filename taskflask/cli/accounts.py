@@ -1,5 +1,7 @@
 """``create-org``, ``create-user`` and ``seed-demo``: set up tenants without curl."""
 import click
+from flask import current_app
+from flask.cli import with_appcontext
 from marshmallow import ValidationError
 from psycopg2 import errors as pg_errors
 
@@ -34,7 +36,8 @@ def add_organization(name, schema_name):
     data = validated(OrganizationCreateSchema(), {"name": name, "schemaName": schema_name})
     try:
         with database.transaction() as cur:
-            return create_organization(cur, data["name"], data["schema_name"])
+            return create_organization(cur, data["name"], data["schema_name"],
+                                       distributed=current_app.config["CITUS"])
     except (pg_errors.UniqueViolation, pg_errors.DuplicateSchema):
         raise click.ClickException(f"the schema name {schema_name!r} is already taken") from None
 
@@ -51,6 +54,7 @@ def add_user(schema, name, email, role):
 @click.command("create-org")
 @click.argument("name")
 @click.argument("schema_name")
+@with_appcontext
 def create_org_command(name, schema_name):
     """Create organization NAME with its schema SCHEMA_NAME; prints its id."""
     organization = add_organization(name, schema_name)
@@ -72,6 +76,7 @@ def create_user_command(organization, name, email, role):
 
 @click.command("seed-demo")
 @click.option("--schema", "schema_name", default="demo", show_default=True)
+@with_appcontext
 def seed_demo_command(schema_name):
     """Create a demo organization with an admin, a member and a thousand tasks."""
     organization = add_organization("Demo Company", schema_name)
