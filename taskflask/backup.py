@@ -41,6 +41,7 @@ def tables_in_load_order(cur, schema):
 
 
 def columns_of(cur, schema, table):
+    """The stored columns of a table, in order (generated ones are recomputed on load)."""
     cur.execute(Q.columns, {"schema": schema, "table": table})
     return [row["name"] for row in cur.fetchall()]
 

@@ -20,6 +20,10 @@ from taskflask.migrations import LOCK_NAMESPACE, latest_version, migrate_public,
 Q = queries.load("migrations")
 # Second key of the advisory lock held for a whole run (schemas use hashtext(name)).
 RUN_LOCK = 0
+# A migration waiting longer than this for a table (a long export reading it)
+# gives up, recorded as a failure for the next run, rather than queue the
+# tenant's requests behind its lock.
+LOCK_TIMEOUT = "5s"
 
 
 @dataclass(frozen=True)
@@ -68,14 +72,20 @@ def upgrade_schema(database, schema):
     """Migrate one schema in its own transaction; a failure is recorded, not raised."""
     try:
         with database.transaction() as cur:
+            cur.execute("SET LOCAL lock_timeout = %s", (LOCK_TIMEOUT,))
             return Outcome(schema, tuple(migrate_schema(cur, schema, "tenant")))
-    except CONNECTION_ERRORS:
-        raise
     except Exception as error:  # any SQL error of one schema must not stop the others
+        if lost_connection(error):
+            raise
         reason = describe(error)
         with database.transaction() as cur:
             cur.execute(Q.record_failure, {"schema": schema, "error": reason})
         return Outcome(schema, error=reason)
+
+
+def lost_connection(error):
+    """True for a connection that broke, as opposed to an error the server reported (it has a code)."""
+    return isinstance(error, CONNECTION_ERRORS) and getattr(error, "pgcode", None) is None
 
 
 @contextmanager

@@ -3,12 +3,13 @@ import os
 import shutil
 import threading
 
+import psycopg2
 import pytest
 
 from conftest import TenantFixture
-from taskflask import migrations
+from taskflask import migration_run, migrations
 from taskflask.db import database
-from taskflask.migration_run import migrate_tenants, upgrade_schema
+from taskflask.migration_run import RUN_LOCK, migrate_tenants, upgrade_schema
 
 PRIORITY_COLUMN = "ALTER TABLE tasks ADD COLUMN priority integer NOT NULL DEFAULT 0;"
 BROKEN = "ALTER TABLE no_such_table ADD COLUMN y int;"
@@ -162,3 +163,31 @@ def test_migrate_command_fails_when_a_schema_fails(runner, client, ship):
     result = runner.invoke(args=["migrate"])
     assert result.exit_code == 1
     assert f"{tenant.schema}: FAILED: UndefinedTable" in result.output
+
+
+def test_a_second_run_waits_for_the_one_in_progress(app, db):
+    waiting = threading.Event()
+    finished = []
+    with db.cursor() as cur:
+        cur.execute("SELECT pg_advisory_lock(%s, %s)", (migrations.LOCK_NAMESPACE, RUN_LOCK))
+        thread = threading.Thread(target=lambda: finished.append(run(on_wait=waiting.set)))
+        thread.start()
+        assert waiting.wait(10)
+        thread.join(0.5)
+        assert finished == []
+        cur.execute("SELECT pg_advisory_unlock(%s, %s)", (migrations.LOCK_NAMESPACE, RUN_LOCK))
+    thread.join(10)
+    assert len(finished) == 1
+
+
+def test_a_migration_stuck_behind_a_long_reader_gives_up_and_is_retried(client, db, ship, monkeypatch):
+    tenant = TenantFixture(client, "busyread")
+    [extra] = ship(PRIORITY_COLUMN)
+    monkeypatch.setattr(migration_run, "LOCK_TIMEOUT", "200ms")
+    reader = psycopg2.connect(os.environ["DATABASE_URL"])
+    with reader.cursor() as cur:  # an export's transaction, still reading tasks
+        cur.execute(f"SELECT count(*) FROM {tenant.schema}.tasks")
+        failure = upgrade_schema(database, tenant.schema)
+    reader.close()
+    assert "lock timeout" in failure.error
+    assert upgrade_schema(database, tenant.schema).applied == (extra,)

@@ -32,6 +32,7 @@ def task_count(schema):
 
 
 def state_of(row, newest):
+    """'ok', 'behind', or 'failed: <reason> (at <time>)'."""
     if row["error"]:
         return f"failed: {row['error']} (at {row['failed_at'].astimezone(timezone.utc):%Y-%m-%d %H:%M:%SZ})"
     return "ok" if row["version"] >= newest else "behind"
@@ -64,7 +65,7 @@ def status_command():
     behind = [row for row in rows if row["version"] < newest]
     failed = [row for row in rows if row["error"]]
     deleting = pending_drops(database)
-    click.echo(f"{len(rows)} tenants at newest version {newest}: {len(rows) - len(behind)} up to date, "
+    click.echo(f"{len(rows)} tenants; newest version {newest}: {len(rows) - len(behind)} up to date, "
                f"{len(behind)} behind, {len(failed)} failed."
                + (f" {len(deleting)} deleted schemas not yet dropped: run `tenants purge`." if deleting else ""))
 
