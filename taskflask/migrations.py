@@ -74,7 +74,10 @@ def migrate_schema(cur, schema, kind, target=None):
     """
     cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, schema))
     cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
-    cur.execute(VERSION_TABLE)
+    # Create the version table only when missing: the app's role may not create in public.
+    cur.execute("SELECT to_regclass('schema_migrations') IS NULL AS missing")
+    if cur.fetchone()["missing"]:
+        cur.execute(VERSION_TABLE)
     cur.execute("SELECT version FROM schema_migrations")
     applied = {row["version"] for row in cur.fetchall()}
     done = []

@@ -1,0 +1,59 @@
+"""The app runs under a role of its own that cannot create objects in public."""
+import os
+import uuid
+
+import psycopg2
+import pytest
+from psycopg2 import errors as pg_errors
+from psycopg2 import sql
+
+from conftest import TenantFixture
+from taskflask import migrations
+from taskflask.db import database
+
+APP_GRANTS = """
+GRANT CONNECT, CREATE ON DATABASE {database} TO {role};
+GRANT USAGE ON SCHEMA public TO {role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.organizations, public.schema_drops TO {role};
+GRANT SELECT ON public.schema_migrations TO {role};
+"""
+
+
+@pytest.fixture
+def app_role(app, db):
+    """A login role with the grants the README gives the app, dropped with what it owns afterwards."""
+    role = f"taskflask_app_{uuid.uuid4().hex[:8]}"
+    database_name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
+    names = {"role": sql.Identifier(role), "database": sql.Identifier(database_name)}
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("CREATE ROLE {role} LOGIN").format(**names))
+        cur.execute(sql.SQL(APP_GRANTS).format(**names))
+    database.configure(os.environ["DATABASE_URL"].replace("postgres@", f"{role}@"), maxsize=2)
+    yield role
+    database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+    with db.cursor() as cur:
+        cur.execute("""DELETE FROM public.organizations o USING pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner
+                       WHERE n.nspname = o.schema_name AND r.rolname = %s""", (role,))
+        cur.execute(sql.SQL("DROP OWNED BY {role} CASCADE").format(**names))
+        cur.execute(sql.SQL("REVOKE ALL ON DATABASE {database} FROM {role}").format(**names))
+        cur.execute(sql.SQL("DROP ROLE {role}").format(**names))
+
+
+def test_the_app_role_serves_tenants_but_cannot_create_in_public(client, app_role):
+    tenant = TenantFixture(client, "role")  # CREATE SCHEMA and its tables, as the app role
+    task = tenant.add_task("made by the app role")
+    assert client.patch(f"/tasks/{task['id']}", headers=tenant.as_member).json["status"] == "completed"
+    assert migrations.migrate_public(database) == []  # start-up migration: nothing to do, no error
+
+    with pytest.raises(pg_errors.InsufficientPrivilege):
+        with database.transaction() as cur:
+            cur.execute("CREATE TABLE public.smuggled (x int)")
+    with pytest.raises(pg_errors.UndefinedTable):  # no tenant chosen: nothing to read
+        with database.transaction() as cur:
+            cur.execute("SELECT * FROM tasks")
+
+
+def test_public_migrations_revoke_create_from_everyone(db):
+    with db.cursor() as cur:
+        cur.execute("SELECT has_schema_privilege('public', 'public', 'CREATE')")
+        assert cur.fetchone()[0] is False
