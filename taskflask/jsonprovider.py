@@ -2,6 +2,7 @@
 import uuid
 from datetime import datetime, timezone
 
+from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
 
@@ -24,3 +25,8 @@ class ApiJSONProvider(DefaultJSONProvider):
 
     sort_keys = False
     default = staticmethod(to_json)
+
+
+def json_array_response(encoded_items, headers=None):
+    """A JSON array response made of items that are already JSON text (built by PostgreSQL)."""
+    return Response("[" + ",".join(encoded_items) + "]", headers=headers, mimetype="application/json")

@@ -62,6 +62,17 @@ def test_list_is_newest_first_and_open_to_readers_without_a_user(client, tenant)
     assert "Link" not in response.headers
 
 
+def test_listed_tasks_read_exactly_as_created_and_updated(client, tenant):
+    """The list's JSON is built by PostgreSQL; it must match the Python-encoded answers key for key."""
+    created = tenant.add_task("Überprüfen \"quotes\" \\ and\ttabs", description="ligne 1\nligne 2 — ✓")
+    completed = client.patch(f"/tasks/{tenant.add_task('done')['id']}", headers=tenant.as_member).json
+    without_description = tenant.add_task("no description")
+    listed = client.get("/tasks", headers=tenant.headers()).json
+    assert listed == [without_description, completed, created]
+    assert [list(task) for task in listed] == [list(created)] * 3
+    assert all(TaskSchema().validate(task) == {} for task in listed)
+
+
 def test_pages_cover_every_task_once(client, tenant):
     created = {tenant.add_task(f"task {i}")["id"] for i in range(7)}
     seen, url, pages = [], "/tasks?limit=3", 0

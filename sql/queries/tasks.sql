@@ -1,7 +1,16 @@
 -- name: list
 -- Keyset pagination: the page after (after_created_at, after_id), newest first.
-SELECT id, title, description, status, created_by AS "createdBy",
-       created_at AS "createdAt", updated_at AS "updatedAt", completed_at AS "completedAt"
+-- PostgreSQL builds each task's JSON in the API's shape (timestamps like
+-- 2026-11-29T14:51:39.123Z) and the view only joins them: a page of 100 costs
+-- Python no row decoding and no encoding. created_at and id make the next cursor.
+SELECT json_build_object(
+           'id', id, 'title', title, 'description', description, 'status', status,
+           'createdBy', created_by,
+           'createdAt', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'updatedAt', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'completedAt', to_char(completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+       )::text AS json,
+       created_at, id
 FROM tasks
 WHERE (%(status)s::text IS NULL OR status = %(status)s)
   AND (%(after_created_at)s::timestamptz IS NULL

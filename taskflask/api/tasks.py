@@ -4,6 +4,7 @@ from flask import Blueprint, g, url_for
 from taskflask.api.input import json_body, query_args
 from taskflask.data.tasks import create_task, list_tasks, update_task
 from taskflask.errors import not_found
+from taskflask.jsonprovider import json_array_response
 from taskflask.openapi import documented
 from taskflask.pagination import decode_cursor, encode_cursor
 from taskflask.schemas import TaskCreateSchema, TaskListQuerySchema, TaskSchema, TaskUpdateSchema
@@ -11,6 +12,8 @@ from taskflask.tenancy import load_tenant_from_headers, user_required
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 bp.before_request(load_tenant_from_headers)
+# marshmallow schemas keep no state between loads: build them once.
+LIST_QUERY, CREATE_BODY, UPDATE_BODY = TaskListQuerySchema(), TaskCreateSchema(), TaskUpdateSchema()
 
 
 @bp.get("")
@@ -18,17 +21,15 @@ bp.before_request(load_tenant_from_headers)
             many=True, query=TaskListQuerySchema)
 def list_page():
     """A page of tasks, newest first; Link: rel="next" points at the following page."""
-    args = query_args(TaskListQuerySchema())
+    args = query_args(LIST_QUERY)
     after = decode_cursor(args["cursor"]) if args["cursor"] else None
-    rows = list_tasks(g.db, args["limit"] + 1, args["status"], after)
+    tasks, next_key = list_tasks(g.db, args["limit"], args["status"], after)
     headers = {}
-    if len(rows) > args["limit"]:
-        rows = rows[:args["limit"]]
-        last = rows[-1]
+    if next_key:
         next_url = url_for(".list_page", limit=args["limit"], status=args["status"],
-                           cursor=encode_cursor(last["createdAt"], last["id"]))
+                           cursor=encode_cursor(*next_key))
         headers["Link"] = f'<{next_url}>; rel="next"'
-    return rows, 200, headers
+    return json_array_response(tasks, headers)
 
 
 @bp.post("")
@@ -36,7 +37,7 @@ def list_page():
 @user_required
 def create():
     """Add a task created by the current user."""
-    data = json_body(TaskCreateSchema())
+    data = json_body(CREATE_BODY)
     return create_task(g.db, data["title"], data["description"], g.user.id), 201
 
 
@@ -45,7 +46,7 @@ def create():
 @user_required
 def update(task_id):
     """Change a task; an empty body marks it completed."""
-    changes = json_body(TaskUpdateSchema()) or {"status": "completed"}
+    changes = json_body(UPDATE_BODY) or {"status": "completed"}
     task = update_task(g.db, str(task_id), changes)
     if task is None:
         raise not_found("task")

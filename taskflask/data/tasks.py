@@ -7,11 +7,17 @@ Q = queries.load("tasks")
 
 
 def list_tasks(cur, limit, status=None, after=None):
-    """Up to ``limit`` tasks newest first, after the (created_at, id) key ``after``."""
+    """A page of up to ``limit`` tasks newest first, after the (created_at, id) key ``after``.
+
+    Returns (tasks as JSON texts, the key of the page's last task when more follow, else None).
+    """
     after_created_at, after_id = after or (None, None)
-    cur.execute(Q.list, {"status": status, "limit": limit,
-                         "after_created_at": after_created_at, "after_id": after_id})
-    return cur.fetchall()
+    with cur.connection.cursor() as tuples:  # plain tuples: a dict per row would cost more than the row
+        tuples.execute(Q.list, {"status": status, "limit": limit + 1,
+                                "after_created_at": after_created_at, "after_id": after_id})
+        rows = tuples.fetchall()
+    next_key = tuple(rows[limit - 1][1:]) if len(rows) > limit else None
+    return [row[0] for row in rows[:limit]], next_key
 
 
 def create_task(cur, title, description, created_by):
