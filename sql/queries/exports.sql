@@ -80,11 +80,13 @@ RETURNING id;
 -- name: copy_csv
 -- Streamed by COPY; text cells that a spreadsheet would run as a formula get a
 -- leading quote (OWASP CSV injection), done here so the export stays at COPY speed.
+-- The first character is tested by its code ('=' 61, '+' 43, '-' 45, '@' 64, tab 9,
+-- LF 10, CR 13): ascii() reads it in place, where left(..., 1) copies a string per cell.
 COPY (
     SELECT id,
-           CASE WHEN left(title, 1) IN ('=', '+', '-', '@', E'\t', E'\r', E'\n')
+           CASE WHEN ascii(title) IN (61, 43, 45, 64, 9, 10, 13)
                 THEN '''' || title ELSE title END AS title,
-           CASE WHEN left(description, 1) IN ('=', '+', '-', '@', E'\t', E'\r', E'\n')
+           CASE WHEN ascii(description) IN (61, 43, 45, 64, 9, 10, 13)
                 THEN '''' || description ELSE description END AS description,
            status,
            created_by AS "createdBy",
