@@ -1,10 +1,11 @@
 # make run   - start taskflask (API, worker and UI) on http://localhost:3001
 # make test  - run every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium), Vitest, audits
+# make bench - run the benchmarks in bench/ (wrk, and the django-tenants peer) and write bench/RESULTS.md
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install frontend run test test-backend test-frontend audit clean
+.PHONY: install frontend run test test-backend test-frontend audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +38,14 @@ audit: install frontend/node_modules/.package-lock.json
 	BIN=$(BIN) bash scripts/audit.sh
 
 test: test-backend test-frontend audit
+
+# Benchmarks need wrk (Debian package); bench/peer.py copies the django-tenants peer from
+# ../shared/peers/django-tenants into bench/.work/djt (override with PEER_SRC or DJT).
+BENCH_SCRIPTS := bench_export bench_requests bench_tenants bench_queue
+
+bench: install
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	for script in $(BENCH_SCRIPTS); do $(BIN)/python bench/$$script.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) frontend/dist frontend/node_modules

@@ -1,0 +1,74 @@
+"""Tenants: GET /tasks?limit=100 with 1,000 tenants, one tenant against all of them in turn.
+
+1,000 organizations (each its own schema, one admin, 150 tasks) in one
+database. wrk asks either always the same tenant, or each request the next
+tenant of the 1,000 (a Lua script rotating x-tenant-id), at 1, 16 and 64
+connections, interleaved; the ratio is the median of side-by-side pairs. Each gunicorn worker's RSS is read before and after
+the spread runs: nothing per tenant may grow without bound.
+
+Target: p50 latency spread over 1,000 tenants within 10% of the one-tenant figure.
+"""
+import json
+
+from harness import REPEATS, WORK, Taskflask, interleaved, log, memory_kb, paired_ratio, save, summary, wrk
+from taskflask.tenancy import SchemaCache
+
+TENANTS = 1000
+TASKS = 150
+CONNECTIONS = (1, 16, 64)
+SCRIPT = WORK / "rotate_tenants.lua"
+
+
+def rotating_script(tenant_ids):
+    """A wrk script that names the next tenant on every request; each thread starts elsewhere."""
+    SCRIPT.write_text(f"""
+local ids = {{{", ".join(json.dumps(i) for i in tenant_ids)}}}
+local started = 0
+setup = function(thread)
+  thread:set("offset", started)
+  started = started + {len(tenant_ids) // 2 + 7}
+end
+init = function(args) i = offset end
+request = function()
+  i = (i % #ids) + 1
+  return wrk.format("GET", "/tasks?limit=100", {{ ["x-tenant-id"] = ids[i] }})
+end
+""")
+    return SCRIPT
+
+
+def worker_rss_mb(app):
+    return [round(memory_kb(pid, "VmRSS") / 1024, 1) for pid in app.worker_pids()]
+
+
+def main():
+    with Taskflask("taskflask_bench_tenants") as app:
+        tenant_ids = []
+        for n in range(TENANTS):
+            reader, _ = app.create_tenant(f"tenant_{n:04d}", tasks=TASKS)
+            tenant_ids.append(reader["x-tenant-id"])
+            if n % 100 == 99:
+                log(f"{n + 1} tenants created")
+        one = {"x-tenant-id": tenant_ids[0]}
+        url = app.url + "/tasks?limit=100"
+        script = rotating_script(tenant_ids)
+        wrk(url, 16, headers=one, seconds=3)
+        rss_before = worker_rss_mb(app)
+        wrk(url, 16, script=script, seconds=5)  # every worker's connection meets every schema once
+        runs = interleaved({"one": {"url": url, "headers": one}, "spread": {"url": url, "script": script}},
+                           CONNECTIONS)
+        rss_after = worker_rss_mb(app)
+
+    figures = {c: {"one": summary(runs["one"][c]), "spread": summary(runs["spread"][c]),
+                   "p50_ratio": paired_ratio(runs["spread"][c], runs["one"][c], "p50_ms")}
+               for c in CONNECTIONS}
+    log(figures)
+    log(f"worker RSS MB before {rss_before}, after {rss_after}")
+    save("tenants", {"connections": figures, "tenants": TENANTS, "tasks_per_tenant": TASKS,
+                     "rss_before_mb": rss_before, "rss_after_mb": rss_after,
+                     "cache_bound": SchemaCache().maxsize, "script": "bench/.work/rotate_tenants.lua",
+                     "repeats": REPEATS})
+
+
+if __name__ == "__main__":
+    main()
