@@ -15,7 +15,9 @@ from taskflask.schema_names import is_valid_schema_name
 
 log = logging.getLogger(__name__)
 Q = queries.load("exports")
-COPY_BUFFER = 1024 * 1024
+# COPY hands over one row per write(): a large buffer turns 1M rows into ~270 write
+# syscalls instead of ~33,000 with the default 8 KiB.
+WRITE_BUFFER = 1024 * 1024
 
 
 def exports_folder(exports_dir, schema):
@@ -59,9 +61,10 @@ def write_csv(database, schema, path):
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = temporary_path(path)
     try:
-        with open(temporary, "wb") as out, database.transaction(schema, read_only=True) as cur:
+        with open(temporary, "wb", buffering=WRITE_BUFFER) as out, \
+                database.transaction(schema, read_only=True) as cur:
             cur.execute("SET LOCAL TimeZone TO 'UTC'")
-            cur.copy_expert(Q.copy_csv, out, size=COPY_BUFFER)
+            cur.copy_expert(Q.copy_csv, out)
             row_count = cur.rowcount
             out.flush()
             os.fsync(out.fileno())
