@@ -2,7 +2,8 @@
 
 In one run, at 1, 16 and 64 connections (wrk on loopback, 2 sync workers for
 both servers): taskflask's GET /tasks?limit=100 and POST /tasks, the bare
-route of bench_app.py (same SQL, same pool, no tenant machinery), and
+routes of bench_app.py (same SQL, same pool, no tenant machinery; with and
+without the request's transaction), and
 django-tenants' GET /tasks (100 tasks, persistent connections). Each figure is
 the median of BENCH_REPEATS interleaved runs; ratios are medians of
 side-by-side pairs.
@@ -30,6 +31,7 @@ def main():
         runs = interleaved({
             "get_tasks": dict(url=app.url + "/tasks?limit=100", headers=reader),
             "bare": dict(url=app.url + "/bare/acme/tasks"),
+            "bare_autocommit": dict(url=app.url + "/bare-autocommit/acme/tasks"),
             "peer_get_tasks": dict(url=djt.url + "/tasks", headers={"Host": "t1.localhost"}),
             "post_tasks": dict(url=app.url + "/tasks", headers=writer, script=POST_SCRIPT),
         }, CONNECTIONS)
@@ -39,6 +41,7 @@ def main():
     for c in CONNECTIONS:
         get = figures["get_tasks"][c]
         get["machinery_cost"] = 1 - paired_ratio(runs["get_tasks"][c], runs["bare"][c], "rps")
+        get["cost_vs_autocommit"] = 1 - paired_ratio(runs["get_tasks"][c], runs["bare_autocommit"][c], "rps")
         get["vs_peer"] = paired_ratio(runs["get_tasks"][c], runs["peer_get_tasks"][c], "rps")
         log(f"c{c}: GET /tasks {get['rps']:.0f} req/s, bare {figures['bare'][c]['rps']:.0f} "
             f"(machinery costs {get['machinery_cost']:.0%}), peer {figures['peer_get_tasks'][c]['rps']:.0f} "
