@@ -1,6 +1,4 @@
 """Tasks of the tenant named by x-tenant-id."""
-from urllib.parse import urlencode
-
 from flask import Blueprint, g, request
 
 from taskflask.api.input import json_body, query_args
@@ -35,11 +33,12 @@ def list_page():
 def next_page_url(args, next_key):
     """This page's URL with the cursor that follows ``next_key``.
 
-    Built by hand: url_for binds a URL adapter and walks the routing rules on every page,
-    a tenth of the request's Python time.
+    Built by hand: url_for binds a URL adapter and walks the routing rules, and
+    urlencode quotes what needs no quoting (an integer, a status name and a
+    URL-safe base64 cursor).
     """
-    query = {"limit": args["limit"], "status": args["status"], "cursor": encode_cursor(*next_key)}
-    return request.script_root + request.path + "?" + urlencode({k: v for k, v in query.items() if v is not None})
+    status = f"&status={args['status']}" if args["status"] else ""
+    return f"{request.script_root}{request.path}?limit={args['limit']}{status}&cursor={encode_cursor(*next_key)}"
 
 
 @bp.post("")
