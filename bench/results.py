@@ -44,7 +44,8 @@ def requests_section(f):
                     f"| {get['vs_peer']:.2f}x{peer_ok} | {post['rps']:.0f} ({post['p50_ms']:.1f} / {post['p99_ms']:.1f}) |")
     return [
         "Reference: django-tenants 809-833 req/s at 16-64 connections with persistent connections "
-        "(its README). Both servers: gunicorn, 2 sync workers; wrk on loopback; same 100-task payload "
+        "(its README). Both servers: gunicorn, 2 sync workers (taskflask otherwise as its gunicorn.conf.py "
+        "ships, access log included); wrk on loopback; same 100-task payload "
         f"(~36.6 KB). Medians of {f['repeats']} interleaved runs; the ratios are medians of the "
         "ratios of runs made side by side.", "",
         "The bare route (bench/bench_app.py) runs the same SQL on the same pool in the request's own "
@@ -76,8 +77,8 @@ def export_section(f):
         "1M-row file (streamed, not read into memory).", "",
         f"Peer, same run, {p['rows']:,} tasks: django-tenants ORM export {p['orm_s']:.2f} s "
         f"({p['orm_rss_mb']:.0f} MB peak) vs `psql \\copy` {p['psql_copy_s']:.2f} s = {p['orm_s'] / p['psql_copy_s']:.1f}x "
-        f"(reference 2.42 s vs 0.26 s); taskflask {p['taskflask_s']:.2f} s for the same number of rows = "
-        f"{p['taskflask_s'] / p['psql_copy_s']:.2f}x psql, {p['orm_s'] / p['taskflask_s']:.1f}x faster than the peer.",
+        f"(reference 2.42 s vs 0.26 s); taskflask exports as many rows in {p['taskflask_s']:.2f} s "
+        f"(table above), {p['orm_s'] / p['taskflask_s']:.1f}x faster than the peer.",
     ]
 
 
@@ -128,7 +129,8 @@ def write():
         if path.exists():
             figures = json.loads(path.read_text())
             lines += render(figures)
-            lines += ["", f"Measured {figures['date']}; reproduce with `{figures['command']}`.", ""]
+            lines += ["", f"Measured {figures['date']}; reproduce with `{figures['command']}` "
+                      "(or all of them with `make bench`).", ""]
         else:
             lines += ["Not measured yet.", ""]
     RESULTS_MD.write_text("\n".join(lines))
