@@ -8,11 +8,13 @@ import json
 import os
 import re
 import shlex
+import shutil
 import signal
 import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -38,13 +40,13 @@ WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "5"))
 DESCRIPTION = "Description of task {g}: lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor."
 
 
-def database_url(name):
-    return SERVER_URL.rsplit("/", 1)[0] + "/" + name
+def database_url(name, server_url=None):
+    return (server_url or SERVER_URL).rsplit("/", 1)[0] + "/" + name
 
 
-def admin_command(statement, dbname="postgres"):
+def admin_command(statement, dbname="postgres", server_url=None):
     """Run one statement with autocommit (CREATE/DROP DATABASE, ANALYZE)."""
-    conn = psycopg2.connect(database_url(dbname))
+    conn = psycopg2.connect(database_url(dbname, server_url))
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
@@ -53,15 +55,48 @@ def admin_command(statement, dbname="postgres"):
         conn.close()
 
 
-def recreate_database(name):
+def recreate_database(name, server_url=None):
     """An empty database ``name`` (dropped first if it exists)."""
-    admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    return database_url(name)
+    drop_database(name, server_url)
+    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)), server_url=server_url)
+    return database_url(name, server_url)
 
 
-def drop_database(name):
-    admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+def drop_database(name, server_url=None):
+    admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)),
+                  server_url=server_url)
+
+
+class PrivatePostgres:
+    """A throw-away PostgreSQL cluster of this machine's version, with server settings of our choosing.
+
+    For figures that depend on a server setting the shared server cannot change
+    without a restart (it serves other jobs). Runs as the postgres user, on a
+    free loopback port, from a temporary directory removed at exit.
+    """
+
+    def __init__(self, **settings):
+        self.bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
+        self.dir = Path(tempfile.mkdtemp(prefix="taskflask-bench-pg-"))
+        self.port = free_port()
+        self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self.settings = settings
+
+    def _as_postgres(self, *argv):
+        subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, capture_output=True)
+
+    def __enter__(self):
+        shutil.chown(self.dir, "postgres")
+        self._as_postgres(str(self.bin / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres", "-A", "trust")
+        options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} " + " ".join(
+            f"-c {name}={value}" for name, value in self.settings.items())
+        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-o", options,
+                          "-l", str(self.dir / "log"), "-w", "start")
+        return self
+
+    def __exit__(self, *exc):
+        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop")
+        shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def seed_tasks(dsn, schema, count, created_by):
@@ -105,9 +140,10 @@ def wait_until(condition, timeout=60.0, interval=0.05, message="condition"):
 class Taskflask:
     """A real deployment on a scratch database: gunicorn (2 sync workers) + huey_consumer."""
 
-    def __init__(self, name, wsgi="wsgi:app", workers=2, consumer_workers=2):
+    def __init__(self, name, wsgi="wsgi:app", workers=2, consumer_workers=2, server_url=None):
         self.name = name
-        self.dsn = recreate_database(name)
+        self.server_url = server_url
+        self.dsn = recreate_database(name, server_url)
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.wsgi = wsgi
@@ -168,7 +204,7 @@ class Taskflask:
         if self.gunicorn is not None:
             self.gunicorn.send_signal(signal.SIGTERM)
             self.gunicorn.wait(timeout=30)
-        drop_database(self.name)
+        drop_database(self.name, self.server_url)
 
     def __enter__(self):
         return self.start()
