@@ -33,9 +33,10 @@ def install():
         if not PEER_SRC.is_dir():
             raise SystemExit(f"peer not found at {PEER_SRC}: set PEER_SRC or DJT")
         shutil.copytree(PEER_SRC, DJT)
-    if not PYTHON.exists():
-        log("peer: creating its venv")
-        subprocess.run(["python3", "-m", "venv", str(DJT / "venv")], check=True)
+    if not (DJT / "venv" / "bin" / "gunicorn").exists():  # bench/common.py's copy has no gunicorn
+        log("peer: installing its venv")
+        if not PYTHON.exists():
+            subprocess.run(["python3", "-m", "venv", str(DJT / "venv")], check=True)
         subprocess.run([str(DJT / "venv" / "bin" / "pip"), "install", "--quiet",
                         "django", "django-tenants", "psycopg2-binary", "gunicorn"], check=True)
     (DJT / "results").mkdir(exist_ok=True)
