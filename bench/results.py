@@ -135,9 +135,13 @@ def write():
     for name, title, render in SECTIONS:
         path = RESULTS_DIR / f"{name}.json"
         lines += [f"## {title}", ""]
-        if path.exists():
-            figures = json.loads(path.read_text())
-            lines += render(figures)
+        figures = json.loads(path.read_text()) if path.exists() else None
+        try:
+            rendered = render(figures) if figures else None
+        except KeyError:  # saved by an older version of its script
+            rendered = None
+        if rendered:
+            lines += rendered
             lines += ["", f"Measured {figures['date']}; reproduce with `{figures['command']}` "
                       "(or all of them with `make bench`).", ""]
         else:
