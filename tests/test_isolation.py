@@ -8,7 +8,7 @@ import requests
 from psycopg2 import errors as pg_errors
 
 from conftest import TenantFixture, run_queued_jobs
-from taskflask.db import database
+from taskflask.db import begin_statement, database
 
 
 def test_other_tenant_cannot_see_complete_or_download(client, tenant, other_tenant):
@@ -33,6 +33,18 @@ def test_a_query_outside_a_tenant_transaction_fails(app):
     with pytest.raises(pg_errors.UndefinedTable):
         with database.transaction() as cur:
             cur.execute("SELECT * FROM tasks")
+
+
+@pytest.mark.parametrize("schema, read_only, first_query, expected", [
+    (None, False, "", "BEGIN;"),
+    ("acme", True, "", 'BEGIN READ ONLY; SET LOCAL search_path TO "acme";'),
+    ("acme", False, "SELECT 1", 'BEGIN; SET LOCAL search_path TO "acme"; SELECT 1'),
+    ("beta", False, "SELECT 1", 'BEGIN; SET LOCAL search_path TO "beta"; SELECT 1'),
+])
+def test_each_schema_gets_its_own_opening_statement(app, schema, read_only, first_query, expected):
+    """begin_statement is cached: the cache must key on every argument."""
+    with database.connection() as conn:
+        assert begin_statement(schema, read_only, first_query).as_string(conn) == expected
 
 
 def search_path_of_idle_connections():

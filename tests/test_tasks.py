@@ -4,6 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from taskflask.api.input import query_args
+from taskflask.api.tasks import LIST_QUERY
 from taskflask.schemas import TaskSchema
 
 
@@ -116,6 +118,31 @@ def test_bad_list_parameters_are_refused(client, tenant, query, field):
     response = client.get(f"/tasks?{query}", headers=tenant.headers())
     assert response.status_code == 400
     assert field in response.json["errors"]
+
+
+def test_a_repeated_list_query_answers_alike_and_a_bad_one_is_refused_each_time(client, tenant):
+    """Validated query strings are remembered (api/input.py); that must change no answer."""
+    for _ in range(2):
+        assert client.get("/tasks?limit=0", headers=tenant.headers()).status_code == 400
+    tenant.add_task("one")
+    tenant.add_task("two")
+    first, second = (client.get("/tasks?limit=1", headers=tenant.headers()) for _ in range(2))
+    assert first.json == second.json and [t["title"] for t in first.json] == ["two"]
+    assert next_link(first) == next_link(second)
+
+
+def test_remembered_query_arguments_are_a_fresh_dict_each_time(app):
+    with app.test_request_context("/tasks?limit=7"):
+        query_args(LIST_QUERY)["limit"] = 1
+        assert query_args(LIST_QUERY) == {"limit": 7, "status": None, "cursor": None}
+
+
+def test_next_link_is_relative_and_names_limit_status_and_cursor(client, tenant):
+    for i in range(3):
+        tenant.add_task(f"task {i}")
+    link = next_link(client.get("/tasks?status=pending&limit=2", headers=tenant.headers()))
+    assert link.startswith("/tasks?limit=2&status=pending&cursor=")
+    assert len(client.get(link, headers=tenant.headers()).json) == 1
 
 
 def test_largest_page_is_allowed(client, tenant):
