@@ -101,7 +101,8 @@ def tenants_section(f):
         "A request opens about 7 files of its tenant (tasks and users, with their indexes). A PostgreSQL "
         "backend keeps at most `max_files_per_process` files open (1,000 by default), so spread over 1,000 "
         "tenants each request re-opens them: strace counts ~7 `openat` + `close` per request, none for one "
-        "tenant. The second server, started by the script, raises the setting (docker-compose.yml does too).",
+        "tenant. The second server, started by the script, raises the setting (docker-compose.yml does too) "
+        "and so opens nothing; on this machine those syscalls cost little, so the two agree within noise.",
         "", *rows, "",
         f"Memory per gunicorn worker (RSS): {memory} (the tenant -> schema cache is an LRU bounded at "
         f"{f['cache_bound']:,} entries).",
