@@ -71,8 +71,9 @@ def export_section(f):
         "Reference: `psql \\copy` 1.14 s, copy_expert 1.21 s and 22 MB for 1M tasks (~270 MB). "
         f"Median of {f['repeats']} runs each; the worker is huey_consumer with 2 thread workers; "
         "its growth is peak RSS (VmHWM) minus RSS before the first export. "
-        "Download: `GET /exports/<id>/download` through gunicorn (send_file, sendfile) against "
-        "reading the same file from disk (page cache dropped for neither).", "", *rows, "",
+        "Download: `GET /exports/<id>/download` through gunicorn (send_file, sendfile) into curl, against "
+        "reading the same file from the disk itself (dd with O_DIRECT); below 1x the download is faster "
+        "than the disk, served from the page cache the export left.", "", *rows, "",
         f"Download memory: gunicorn worker RSS grew {f['download_rss_growth_mb']:.1f} MB while sending the "
         "1M-row file (streamed, not read into memory).", "",
         f"Peer, same run, {p['rows']:,} tasks: django-tenants ORM export {p['orm_s']:.2f} s "
