@@ -16,33 +16,18 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import psycopg2
-from psycopg2 import sql
+
+from harness import database_url, recreate_database  # noqa: F401  (shared with the other benchmarks)
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(ROOT))  # the taskflask of this checkout
 WORK = BENCH / ".work"
 RESULTS = BENCH / "results.jsonl"
-SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 PEER_SOURCE = Path(os.environ.get("PEER_DIR", ROOT.parent / "shared" / "peers" / "django-tenants"))
 PEER = WORK / "djt"
 # Not the peer's own djt_bench: other benchmarks on this server may be using that one.
 PEER_DATABASE = "djt_lifecycle_bench"
-
-
-def database_url(name):
-    return SERVER_URL.rsplit("/", 1)[0] + "/" + name
-
-
-def recreate_database(name):
-    """Drop and create database ``name``; returns its URL."""
-    conn = psycopg2.connect(SERVER_URL)
-    conn.autocommit = True
-    with conn.cursor() as cur:
-        cur.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    conn.close()
-    return database_url(name)
 
 
 def percentile(values, p):
