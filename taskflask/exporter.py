@@ -11,6 +11,7 @@ from pathlib import Path
 
 from taskflask import queries
 from taskflask.data.exports import claim_export, complete_export, fail_export, release_export
+from taskflask.errors import describe
 from taskflask.schema_names import is_valid_schema_name
 
 log = logging.getLogger(__name__)
@@ -73,12 +74,6 @@ def write_csv(database, schema, path):
     finally:
         temporary.unlink(missing_ok=True)
     return row_count
-
-
-def describe(error):
-    """A one-line reason for the export's record."""
-    first_line = (str(error).strip().splitlines() or [""])[0]
-    return f"{type(error).__name__}: {first_line}"[:500]
 
 
 def run_export(database, exports_dir, schema, export_id, final_attempt=True, max_attempts=None):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from taskflask import queries
 from taskflask.db import CONNECTION_ERRORS, Database
+from taskflask.errors import describe
 from taskflask.migrations import LOCK_NAMESPACE, latest_version, migrate_public, migrate_schema
 
 Q = queries.load("migrations")
@@ -55,12 +56,6 @@ class RunSummary:
         return {o.schema: list(o.applied) for o in self.outcomes}
 
 
-def describe(error):
-    """A one-line reason for the registry."""
-    first_line = (str(error).strip().splitlines() or [""])[0]
-    return f"{type(error).__name__}: {first_line}"[:1000]
-
-
 def schemas_behind(database):
     """The schemas whose registry version is older than the newest tenant migration."""
     with database.transaction(read_only=True) as cur:
@@ -77,7 +72,7 @@ def upgrade_schema(database, schema):
     except Exception as error:  # any SQL error of one schema must not stop the others
         if lost_connection(error):
             raise
-        reason = describe(error)
+        reason = describe(error, limit=1000)
         with database.transaction() as cur:
             cur.execute(Q.record_failure, {"schema": schema, "error": reason})
         return Outcome(schema, error=reason)
