@@ -197,10 +197,6 @@ class RequestTransaction:
         self.conn, self.cursor = self.database.begin(begin_statement(self.schema, first_query=first_query), params)
         return self.cursor.fetchone()
 
-    def commit(self):
-        """Commit what the request did so far; later queries need a new begin()."""
-        self.cursor.execute("COMMIT")
-
     def release(self, commit=False):
         """Commit or roll back, then return the connection to the pool."""
         conn, self.conn = self.conn, None

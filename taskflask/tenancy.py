@@ -60,9 +60,6 @@ class SchemaCache:
         with self._lock:
             self._items.pop(tenant_id, None)
 
-    def __len__(self):
-        return len(self._items)
-
 
 schema_cache = SchemaCache()
 
