@@ -7,6 +7,10 @@ that need work. A schema is migrated in one transaction under an advisory
 lock keyed by its name, so two processes migrating at once wait for each
 other instead of colliding, and a crash leaves a schema at its old version
 or its new one.
+
+Each statement of a migration goes to the server in its own execute: Citus
+forwards DDL on a distributed schema to its worker as query text over the
+extended protocol, which takes one statement at a time.
 """
 import re
 from dataclasses import dataclass
@@ -19,6 +23,8 @@ from taskflask.config import PROJECT_ROOT
 
 SQL_DIR = PROJECT_ROOT / "sql"
 FILE_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
+# What a ";" inside does not end: dollar-quoted bodies, literals, quoted names, comments.
+NOT_A_SEPARATOR = re.compile(r"\$(\w*)\$.*?\$\1\$|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|;", re.DOTALL)
 # First key of taskflask's advisory locks; the second is the schema's hash.
 LOCK_NAMESPACE = 0x7A5C
 
@@ -38,7 +44,18 @@ class Migration:
 
     version: int
     name: str
-    statements: str
+    statements: tuple
+
+
+def split_statements(text):
+    """The statements of a SQL text, in order, without their ";" (comment-only parts dropped)."""
+    found, start = [], 0
+    for match in NOT_A_SEPARATOR.finditer(text):
+        if match.group(0) == ";":
+            found.append(text[start:match.start()])
+            start = match.end()
+    found.append(text[start:])
+    return tuple(part.strip() for part in found if NOT_A_SEPARATOR.sub("", part).strip())
 
 
 @cache
@@ -49,7 +66,7 @@ def migrations(kind):
         match = FILE_NAME.fullmatch(path.name)
         if not match:
             raise RuntimeError(f"migration file name not like 0001_name.sql: {path}")
-        found.append(Migration(int(match[1]), match[2], path.read_text()))
+        found.append(Migration(int(match[1]), match[2], split_statements(path.read_text())))
     versions = [m.version for m in found]
     if len(set(versions)) != len(versions):
         raise RuntimeError(f"two {kind} migrations share a version number")
@@ -64,6 +81,15 @@ def latest_version(kind):
 def literal_sql(text):
     """A fixed SQL text that can travel with %(name)s parameters (its % signs doubled)."""
     return sql.SQL(text.replace("%", "%%"))
+
+
+def run_statements(cur, statements, params, one_by_one=False):
+    """Execute composed ``statements`` with ``params``: joined in one round trip, or one per execute (Citus)."""
+    if one_by_one:
+        for statement in statements:
+            cur.execute(statement, params)
+    else:
+        cur.execute(sql.SQL(";\n").join(statements), params)
 
 
 def migrate_schema(cur, schema, kind, target=None):
@@ -84,30 +110,31 @@ def migrate_schema(cur, schema, kind, target=None):
     for migration in migrations(kind):
         if migration.version in applied or (target is not None and migration.version > target):
             continue
-        cur.execute(literal_sql(migration.statements) + sql.SQL(";") + sql.SQL(Q.record_migration),
-                    {"version": migration.version, "name": migration.name})
+        for statement in migration.statements:
+            cur.execute(statement)
+        cur.execute(Q.record_migration, {"version": migration.version, "name": migration.name})
         done.append(migration.version)
     if done and kind == "tenant":
         cur.execute(Q.record_tenant_version, {"schema": schema, "version": max(applied | set(done))})
     return done
 
 
-def new_schema_statement(schema, version=None):
-    """DDL creating ``schema`` at ``version`` (the newest by default) in one round trip.
+def new_schema_statements(schema, version=None):
+    """The statements creating ``schema`` at ``version`` (the newest by default), for run_statements.
 
-    Returns (statement, params, version). A new schema needs no lock and no
+    Returns (statements, params, version). A new schema needs no lock and no
     look at what it has: it has nothing.
     """
     chosen = [m for m in migrations("tenant") if version is None or m.version <= version]
-    statement = sql.SQL(";\n").join([
+    statements = [
         sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)),
         sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)),
         sql.SQL(VERSION_TABLE),
-        *(literal_sql(m.statements) for m in chosen),
+        *(literal_sql(statement) for m in chosen for statement in m.statements),
         sql.SQL(Q.record_migrations),
-    ])
+    ]
     params = {"versions": [m.version for m in chosen], "names": [m.name for m in chosen]}
-    return statement, params, max(params["versions"], default=0)
+    return statements, params, max(params["versions"], default=0)
 
 
 def tenant_schemas(cur):

@@ -2,7 +2,7 @@
 from psycopg2 import sql
 
 from taskflask import queries
-from taskflask.migrations import new_schema_statement
+from taskflask.migrations import new_schema_statements, run_statements
 
 Q = queries.load("organizations")
 # Under Citus (CITUS=1) a schema created with this on becomes a distributed schema.
@@ -19,14 +19,16 @@ def create_organization(cur, name, schema_name, version=None, distributed=False)
     """Register an organization and create its schema at ``version`` (the newest by default).
 
     The schema's DDL, its migration records and the registry row travel in
-    one round trip. Runs in the caller's transaction, so a failure leaves
-    neither row nor schema; ``distributed`` makes it a Citus distributed schema.
+    one round trip; ``distributed`` makes it a Citus distributed schema, whose
+    DDL Citus takes one statement per execute. Runs in the caller's
+    transaction, so a failure leaves neither row nor schema.
     """
-    statement, params, version = new_schema_statement(schema_name, version)
+    statements, params, version = new_schema_statements(schema_name, version)
     if distributed:
-        statement = sql.SQL(DISTRIBUTE_SCHEMA + ";\n") + statement
-    cur.execute(statement + sql.SQL(";\n") + sql.SQL(Q.insert),
-                {**params, "name": name, "schema_name": schema_name, "schema_version": version})
+        statements.insert(0, sql.SQL(DISTRIBUTE_SCHEMA))
+    run_statements(cur, [*statements, sql.SQL(Q.insert)],
+                   {**params, "name": name, "schema_name": schema_name, "schema_version": version},
+                   one_by_one=distributed)
     return cur.fetchone()
 
 
