@@ -35,5 +35,6 @@ def create_app(test_config=None):
     cli.init_app(app)
 
     if app.config["MIGRATE_ON_START"]:
-        migrate_tenants(app.config["DATABASE_URL"])  # its own connections, closed before gunicorn forks
+        # Its own connections, closed before gunicorn forks.
+        migrate_tenants(app.config["DATABASE_URL"], citus=app.config["CITUS"])
     return app

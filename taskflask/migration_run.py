@@ -13,6 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+from taskflask import citus as citus_cluster
 from taskflask import queries
 from taskflask.db import CONNECTION_ERRORS, Database
 from taskflask.errors import describe
@@ -42,6 +43,7 @@ class RunSummary:
 
     outcomes: list = field(default_factory=list)
     seconds: float = 0.0
+    distributed: list = field(default_factory=list)  # schemas made Citus distributed schemas (CITUS=1)
 
     @property
     def upgraded(self):
@@ -100,11 +102,12 @@ def run_lock(database, on_wait=None):
 
 
 def migrate_tenants(dsn, jobs=1, on_start=lambda schemas: None, on_outcome=lambda outcome: None,
-                    on_wait=None):
+                    on_wait=None, citus=False):
     """Upgrade public, then every tenant schema that is behind, ``jobs`` at a time.
 
     ``on_start(schemas)`` hears which schemas will be visited, ``on_outcome``
-    each result as it comes. Returns a RunSummary.
+    each result as it comes; ``citus`` also readies a Citus cluster
+    (taskflask.citus). Returns a RunSummary.
     """
     started = time.perf_counter()
     database = Database()
@@ -113,12 +116,16 @@ def migrate_tenants(dsn, jobs=1, on_start=lambda schemas: None, on_outcome=lambd
     try:
         with run_lock(database, on_wait):
             migrate_public(database)
+            if citus:
+                citus_cluster.make_reference_tables(database)
             schemas = schemas_behind(database)
             on_start(schemas)
             with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="migrate") as pool:
                 for outcome in pool.map(lambda schema: upgrade_schema(database, schema), schemas):
                     summary.outcomes.append(outcome)
                     on_outcome(outcome)
+            if citus:
+                summary.distributed = citus_cluster.distribute_schemas(database)
     finally:
         database.close()
     summary.seconds = time.perf_counter() - started

@@ -20,7 +20,7 @@ def default_jobs():
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=default_jobs, show_default="CPU count",
               help="Schemas migrated at once, each in its own transaction and connection.")
 def migrate_command(jobs):
-    """Bring public and every tenant schema that is behind to the newest migration."""
+    """Bring public and every tenant schema that is behind to the newest migration (with CITUS=1, ready the cluster)."""
     with ExitStack() as stack:
         bars = []
 
@@ -31,12 +31,15 @@ def migrate_command(jobs):
 
         summary = migrate_tenants(current_app.config["DATABASE_URL"], jobs, on_start=start,
                                   on_outcome=lambda outcome: bars[0].update(1),
-                                  on_wait=lambda: click.echo("Waiting for another migrate run to finish..."))
+                                  on_wait=lambda: click.echo("Waiting for another migrate run to finish..."),
+                                  citus=current_app.config["CITUS"])
     for outcome in summary.outcomes:
         if outcome.error:
             click.echo(f"{outcome.schema}: FAILED: {outcome.error}")
         elif outcome.applied:
             click.echo(f"{outcome.schema}: applied {', '.join(map(str, outcome.applied))}")
+    for schema in summary.distributed:
+        click.echo(f"{schema}: now a Citus distributed schema")
     click.echo(summary_line(summary))
     if summary.failed:
         raise click.exceptions.Exit(1)

@@ -1,0 +1,16 @@
+-- name: is_distributed
+SELECT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_partition WHERE logicalrelid = %(table)s::regclass) AS distributed;
+
+-- name: create_reference_table
+SELECT create_reference_table(%(table)s);
+
+-- name: undistributed_schemas
+-- Registered tenants whose schema exists but is not a distributed schema yet.
+SELECT o.schema_name
+FROM public.organizations o
+WHERE to_regnamespace(o.schema_name) IS NOT NULL
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_dist_schema d WHERE d.schemaid = to_regnamespace(o.schema_name))
+ORDER BY o.schema_name;
+
+-- name: distribute_schema
+SELECT citus_schema_distribute(%(schema)s);

@@ -1,0 +1,37 @@
+"""A Citus cluster made ready for taskflask: the registry a reference table, every tenant a distributed schema.
+
+A migrate run with CITUS=1 does this after the public migrations, so one
+command takes a database from one PostgreSQL to a cluster, and running it
+again changes nothing. New organizations are distributed as they are
+created (``citus.enable_schema_based_sharding``); this catches the schemas
+that predate CITUS=1.
+"""
+from taskflask import queries
+
+Q = queries.load("citus")
+# Public tables that a tenant's queries join: a copy on every node lets the
+# tenant check (registry row and user in one statement) run on the tenant's worker.
+REFERENCE_TABLES = ("public.organizations",)
+
+
+def make_reference_tables(database):
+    """Make each of REFERENCE_TABLES a reference table unless Citus holds it already; returns those made."""
+    made = []
+    with database.transaction() as cur:
+        for table in REFERENCE_TABLES:
+            cur.execute(Q.is_distributed, {"table": table})
+            if not cur.fetchone()["distributed"]:
+                cur.execute(Q.create_reference_table, {"table": table})
+                made.append(table)
+    return made
+
+
+def distribute_schemas(database):
+    """Distribute every tenant schema that is not a distributed schema yet, one per transaction; returns them."""
+    with database.transaction(read_only=True) as cur:
+        cur.execute(Q.undistributed_schemas)
+        schemas = [row["schema_name"] for row in cur.fetchall()]
+    for schema in schemas:
+        with database.transaction() as cur:
+            cur.execute(Q.distribute_schema, {"schema": schema})
+    return schemas
