@@ -58,7 +58,7 @@ def delete(organization_id):
                            {"schemaName": ["Does not match."]})
         unregister_organization(cur, str(organization_id), schema)
     schema_cache.discard(str(organization_id))
-    purge_schema(database, current_app.config["EXPORTS_DIR"], schema)
+    purge_schema(database, current_app.config["EXPORTS_DIR"], schema, citus=current_app.config["CITUS"])
     return organization
 
 

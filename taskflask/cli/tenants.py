@@ -109,6 +109,6 @@ def purge_command():
     """Finish dropping the schemas of deleted organizations (after an interrupted deletion)."""
     schemas = pending_drops(database)
     for schema in schemas:
-        purge_schema(database, current_app.config["EXPORTS_DIR"], schema)
+        purge_schema(database, current_app.config["EXPORTS_DIR"], schema, citus=current_app.config["CITUS"])
         click.echo(f"{schema}: dropped")
     click.echo(f"{len(schemas)} deleted schemas dropped.")
