@@ -22,6 +22,14 @@ from psycopg2 import sql
 
 RUN_ID = uuid.uuid4().hex[:10]
 ROOT = Path(__file__).resolve().parent.parent
+# TEST_CITUS_DIR names a running cluster of ../shared/citus/cluster.sh: the run's
+# database is created on every node and the app runs on its coordinator with CITUS=1.
+CITUS_DIR = os.environ.get("TEST_CITUS_DIR")
+CLUSTER_SH = Path(os.environ.get("CITUS_CLUSTER_SH", ROOT.parent / "shared" / "citus" / "cluster.sh"))
+if CITUS_DIR:
+    os.environ["CITUS"] = "1"
+    os.environ["TEST_POSTGRES_URL"] = subprocess.check_output(
+        [str(CLUSTER_SH), "url", CITUS_DIR], text=True).strip()
 SERVER_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 TEST_DATABASE = f"taskflask_test_{RUN_ID}"
 EXPORTS_DIR = Path(tempfile.mkdtemp(prefix=f"taskflask-exports-{RUN_ID}-"))
@@ -39,6 +47,27 @@ from taskflask.db import database as app_database  # noqa: E402
 from taskflask.jobs import huey  # noqa: E402
 
 
+def not_on_citus(reason):
+    """Skip a test in the Citus pass, saying why it means nothing there."""
+    return pytest.mark.skipif(bool(CITUS_DIR), reason=f"not on Citus: {reason}")
+
+
+def create_test_database():
+    """This run's database: on every node of the Citus cluster, or on the one server."""
+    if CITUS_DIR:
+        subprocess.run([str(CLUSTER_SH), "createdb", CITUS_DIR, TEST_DATABASE], check=True)
+    else:
+        admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEST_DATABASE)))
+
+
+def drop_test_database():
+    """Drop this run's database wherever create_test_database made it."""
+    if CITUS_DIR:
+        subprocess.run([str(CLUSTER_SH), "dropdb", CITUS_DIR, TEST_DATABASE], check=True)
+    else:
+        admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEST_DATABASE)))
+
+
 def admin_command(statement):
     """Run one statement on the server's maintenance database (CREATE/DROP DATABASE)."""
     conn = psycopg2.connect(SERVER_URL)
@@ -53,12 +82,12 @@ def admin_command(statement):
 @pytest.fixture(scope="session", autouse=True)
 def test_database():
     """Create this run's database, drop it (and the queue keys and files) at the end."""
-    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(TEST_DATABASE)))
+    create_test_database()
     yield os.environ["DATABASE_URL"]
     app_database.close()
     huey.storage.flush_all()
     RedisHuey(LIVE_HUEY_NAME, connection_pool=huey.storage.pool).storage.flush_all()
-    admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(TEST_DATABASE)))
+    drop_test_database()
     shutil.rmtree(EXPORTS_DIR, ignore_errors=True)
 
 

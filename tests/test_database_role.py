@@ -32,8 +32,10 @@ def app_role(app, db):
     yield role
     database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
     with db.cursor() as cur:
-        cur.execute("""DELETE FROM public.organizations o USING pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner
-                       WHERE n.nspname = o.schema_name AND r.rolname = %s""", (role,))
+        # Two statements: Citus cannot join its reference table with pg_catalog in a DELETE.
+        cur.execute("SELECT n.nspname FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE r.rolname = %s",
+                    (role,))
+        cur.execute("DELETE FROM public.organizations WHERE schema_name = ANY(%s)", ([row[0] for row in cur],))
         cur.execute(sql.SQL("DROP OWNED BY {role} CASCADE").format(**names))
         cur.execute(sql.SQL("REVOKE ALL ON DATABASE {database} FROM {role}").format(**names))
         cur.execute(sql.SQL("DROP ROLE {role}").format(**names))

@@ -9,7 +9,7 @@ import uuid
 import pytest
 import requests
 
-from conftest import ROOT, free_port, wait_until
+from conftest import ROOT, free_port, not_on_citus, wait_until
 
 pytestmark = pytest.mark.slow
 SERVICE_VARIABLES = ("DATABASE_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "REDIS_URL")
@@ -52,6 +52,7 @@ def processes_using(path):
     return [pid for pid in result.stdout.split() if int(pid) != os.getpid()]
 
 
+@not_on_citus("make run's embedded PostgreSQL has no Citus")
 def test_embedded_servers_run_the_walkthrough_and_keep_data(tmp_path):
     env = launcher_env(tmp_path)
     launcher = Launcher(env, tmp_path / "first.log")

