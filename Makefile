@@ -1,11 +1,12 @@
 # make run   - start taskflask (API, worker and UI) on http://localhost:3001
-# make test  - run every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium), Vitest, audits
+# make test  - run every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium), pytest again on a
+#              Citus cluster, Vitest, audits
 # make bench - run the benchmarks in bench/ (wrk, and the django-tenants peer) and write bench/RESULTS.md
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install frontend run test test-backend test-frontend audit bench clean
+.PHONY: install frontend run test test-backend test-citus test-frontend audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,13 +32,30 @@ run: install frontend
 test-backend: install frontend
 	$(BIN)/python -m pytest
 
+# The suite again on a Citus cluster (coordinator on CITUS_PORT, workers on the next two ports)
+# from ../shared/citus/cluster.sh, which runs its servers as postgres; skipped where it is absent.
+CITUS_SH := ../shared/citus/cluster.sh
+CITUS_DIR ?= /tmp/taskflask-citus
+CITUS_PORT ?= 59940
+
+test-citus: install frontend
+	@if [ ! -f $(CITUS_SH) ]; then \
+		echo "Citus pass skipped: $(CITUS_SH) not found (the plain suite still ran)"; \
+	elif [ "$$(id -un)" != root ] && [ "$$(id -un)" != postgres ]; then \
+		echo "Citus pass skipped: $(CITUS_SH) must run as root or postgres"; \
+	else \
+		bash $(CITUS_SH) start $(CITUS_DIR) $(CITUS_PORT) >/dev/null && \
+		echo "Citus pass: the suite on the cluster in $(CITUS_DIR) (port $(CITUS_PORT))" && \
+		TEST_CITUS_DIR=$(CITUS_DIR) $(BIN)/python -m pytest; \
+	fi
+
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
 
 audit: install frontend/node_modules/.package-lock.json
 	BIN=$(BIN) bash scripts/audit.sh
 
-test: test-backend test-frontend audit
+test: test-backend test-citus test-frontend audit
 
 # Benchmarks need wrk (Debian package); bench/peer.py copies the django-tenants peer from
 # ../shared/peers/django-tenants into bench/.work/djt (override with PEER_SRC or DJT).

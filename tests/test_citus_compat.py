@@ -1,15 +1,14 @@
-"""The SQL stays within what Citus schema-based sharding accepts (issue 4's rules).
+"""A quick lint for what Citus refuses on a distributed schema, run without a cluster.
 
-Citus is not installed here, so these checks guard the rules: on the catalog
-of a real tenant schema (keys, foreign keys, triggers) and on the text of
-every SQL file (statements Citus refuses on a distributed schema).
+These read the text of every SQL file and the catalog of a tenant schema, so
+they catch a known mistake early; they do not prove that anything works on
+Citus. That is tests/test_citus.py and the whole suite's second pass on a real
+cluster (make test-citus).
 """
 import re
 
 import pytest
 
-from conftest import unique_schema
-from taskflask.data.organizations import create_organization
 from taskflask.db import database
 from taskflask.migrations import SQL_DIR
 
@@ -140,22 +139,3 @@ def test_every_tenant_table_has_a_primary_key_and_no_trigger_or_foreign_key_out(
             WHERE n.nspname = %(schema)s AND NOT t.tgisinternal""")
     assert {"users", "tasks", "exports", "schema_migrations"} <= set(tables)
     assert (without_key, keys_out, triggers) == ([], [], [])
-
-
-class Rollback(Exception):
-    """Leaves a transaction without committing it."""
-
-
-def test_a_distributed_organization_turns_on_schema_based_sharding_before_create_schema(app):
-    with pytest.raises(Rollback):  # only the transaction's own settings matter
-        with database.transaction() as cur:
-            create_organization(cur, "Citus Corp", unique_schema("citus"), distributed=True)
-            cur.execute("SELECT current_setting('citus.enable_schema_based_sharding', true) AS on")
-            assert cur.fetchone()["on"] == "on"
-            raise Rollback
-
-
-def test_with_citus_on_the_api_still_creates_organizations(client, app, monkeypatch):
-    monkeypatch.setitem(app.config, "CITUS", True)
-    response = client.post("/organizations", json={"name": "Citus", "schemaName": unique_schema("citus")})
-    assert response.status_code == 201
