@@ -122,16 +122,61 @@ def queue_section(f):
     ]
 
 
+def citus_section(f):
+    c, m = f["create"], f["move"]
+    rows = ["| | p50 ms | p90 ms |", "|---|---|---|",
+            f"| plain PostgreSQL, as the app does it (statements joined, one round trip) "
+            f"| {c['plain_joined']['p50_ms']:.1f} | {c['plain_joined']['p90_ms']:.1f} |",
+            f"| plain PostgreSQL, one statement per execute | {c['plain_one_by_one']['p50_ms']:.1f} "
+            f"| {c['plain_one_by_one']['p90_ms']:.1f} |",
+            f"| Citus cluster, CITUS=1: a distributed schema | {c['citus']['p50_ms']:.1f} "
+            f"| {c['citus']['p90_ms']:.1f} |"]
+    moves = ["| move | seconds | requests answered during it | errors | p50 / slowest request ms |",
+             "|---|---|---|---|---|"]
+    for number, move in enumerate(m["moves"], start=1):
+        moves.append(f"| {number} (to port {move['to_port']}) | {move['seconds']:.2f} | {move['requests']} "
+                     f"| {move['errors']} | {move['p50_ms']:.0f} / {move['slowest_ms']:.0f} |")
+    return [
+        "A cluster of `../shared/citus/cluster.sh` (Citus 13.2.2 on PostgreSQL 15: a coordinator and two "
+        "workers on this machine's loopback), started for the run. Creation: "
+        f"{f['tenants']} organizations each way, created one after another and interleaved, each timed "
+        "from BEGIN to COMMIT (schema, tables, migration records, registry row); on the cluster the "
+        "registry is a reference table, so its row is written on every node.", "", *rows, "",
+        f"Moves: a tenant with {m['tasks']:,} tasks moved between the two workers with "
+        f"`citus_schema_move` while {m['clients']} clients alternate `GET /tasks?limit=100` and `POST /tasks` "
+        f"through gunicorn (CITUS=1). Before the first move requests took {m['baseline_p50_ms']:.0f} ms "
+        f"(p50), {m['baseline_slowest_ms']:.0f} ms at most.", "", *moves, "",
+        f"Median move {m['median_move_s']:.2f} s. Over the whole run: {m['all_requests']:,} requests, "
+        f"{m['all_errors']} errors {verdict(m['all_errors'] == 0)}; {m['acknowledged_writes']:,} writes "
+        f"acknowledged, {m['lost_writes']} lost {verdict(m['lost_writes'] == 0)}.",
+    ]
+
+
 SECTIONS = [
     ("export", "Export: 1,000,000 tasks at COPY speed, flat memory, streamed download", export_section),
     ("requests", "Requests: GET /tasks?limit=100 and POST /tasks under gunicorn", requests_section),
     ("tenants", "Tenants: 1,000 tenants against one", tenants_section),
     ("queue", "Queue throughput: 20 tenants x 5 exports, 2 consumer workers", queue_section),
+    ("citus", "Citus: tenant creation on a cluster, schema moves under requests", citus_section),
 ]
 
 
+def written_sections():
+    """{title: lines} of the RESULTS.md there is, to keep a section measured on another checkout."""
+    sections, title = {}, None
+    for line in RESULTS_MD.read_text().splitlines() if RESULTS_MD.exists() else []:
+        if line.startswith("## "):
+            title = line[3:]
+            sections[title] = []
+        elif title is not None:
+            sections[title].append(line)
+    return {title: "\n".join(lines).strip().splitlines() for title, lines in sections.items()
+            if "Not measured yet." not in lines}
+
+
 def write():
-    """RESULTS.md with every section that has figures."""
+    """RESULTS.md with every section that has figures (here, or in the RESULTS.md it replaces)."""
+    earlier = written_sections()
     lines = ["# taskflask benchmarks", "", f"Written by `make bench` (bench/*.py) on {time.strftime('%Y-%m-%d')}.",
              "", f"Machine: {machine()}.", ""]
     for name, title, render in SECTIONS:
@@ -146,6 +191,8 @@ def write():
             lines += rendered
             lines += ["", f"Measured {figures['date']}; reproduce with `{figures['command']}` "
                       "(or all of them with `make bench`).", ""]
+        elif title in earlier:
+            lines += [*earlier[title], ""]
         else:
             lines += ["Not measured yet.", ""]
     RESULTS_MD.write_text("\n".join(lines))
