@@ -27,11 +27,15 @@ def make_reference_tables(database):
 
 
 def distribute_schemas(database):
-    """Distribute every tenant schema that is not a distributed schema yet, one per transaction; returns them."""
+    """Distribute every tenant schema that is not a distributed schema yet, one per transaction; returns them.
+
+    Each schema's rows are copied to a worker; the coordinator's copy is emptied.
+    """
     with database.transaction(read_only=True) as cur:
         cur.execute(Q.undistributed_schemas)
         schemas = [row["schema_name"] for row in cur.fetchall()]
     for schema in schemas:
         with database.transaction() as cur:
             cur.execute(Q.distribute_schema, {"schema": schema})
+            cur.execute(Q.drop_local_copies, {"schema": schema})
     return schemas

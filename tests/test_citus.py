@@ -206,6 +206,11 @@ def test_migrate_makes_an_older_database_a_cluster_and_a_second_run_changes_noth
     schema = unique_schema("older")
     with database.transaction() as cur:  # an organization made before CITUS=1: an ordinary schema
         older = create_organization(cur, "Older", schema, distributed=False)
+    admin = client.post(f"/organizations/{older['id']}/users",
+                        json={"name": "Ann", "email": f"ann.{uuid.uuid4().hex[:6]}@example.com", "role": "admin"}).json
+    headers = {"x-tenant-id": older["id"], "x-user-id": admin["id"]}
+    assert client.post("/tasks", json={"title": "before"}, headers=headers).status_code == 201
+    assert nodes_of(db, schema) == set()  # on the coordinator, which Citus does not manage
     with db.cursor() as cur:
         cur.execute("SELECT undistribute_table('public.organizations')")  # and a registry Citus does not know
     try:
@@ -218,13 +223,12 @@ def test_migrate_makes_an_older_database_a_cluster_and_a_second_run_changes_noth
         cur.execute("SELECT partmethod, repmodel FROM pg_dist_partition "
                     "WHERE logicalrelid = 'public.organizations'::regclass")
         assert cur.fetchone() == ("n", "t")  # a reference table: one copy on every node
-    assert is_distributed_schema(db, schema) and nodes_of(db, schema) <= workers(db)
+        cur.execute(f"SELECT pg_relation_size('{schema}.tasks')")
+        assert cur.fetchone()[0] == 0  # the coordinator's old copy of the rows is emptied
+    assert is_distributed_schema(db, schema)
+    assert len(nodes_of(db, schema)) == 1 and nodes_of(db, schema) <= workers(db)
 
     second = runner.invoke(args=["migrate"])
     assert second.exit_code == 0 and "now a Citus distributed schema" not in second.output
-    response = client.post(f"/organizations/{older['id']}/users",
-                           json={"name": "Ann", "email": f"ann.{uuid.uuid4().hex[:6]}@example.com", "role": "admin"})
-    assert response.status_code == 201
-    headers = {"x-tenant-id": older["id"], "x-user-id": response.json["id"]}
     assert client.post("/tasks", json={"title": "after"}, headers=headers).status_code == 201
-    assert [task["title"] for task in client.get("/tasks", headers=headers).json] == ["after"]
+    assert [task["title"] for task in client.get("/tasks", headers=headers).json] == ["after", "before"]

@@ -14,3 +14,11 @@ ORDER BY o.schema_name;
 
 -- name: distribute_schema
 SELECT citus_schema_distribute(%(schema)s);
+
+-- name: drop_local_copies
+-- citus_schema_distribute copies each table's rows to the worker and leaves the
+-- coordinator's copy on disk, unseen; this empties it.
+SELECT truncate_local_data_after_distributing_table(c.oid::regclass)
+FROM pg_catalog.pg_class c
+JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+WHERE n.nspname = %(schema)s AND c.relkind IN ('r', 'p') AND NOT c.relispartition;
