@@ -11,10 +11,11 @@ trip), plain PostgreSQL with one statement per execute (what Citus needs),
 and the cluster with CITUS=1 (a distributed schema).
 
 Moves: a tenant with 10,000 tasks is moved between the workers with
-citus_schema_move, several times, while 4 clients alternate GET /tasks and
-POST /tasks through gunicorn; each move's duration, the requests answered
-during it, their errors and the slowest one, and at the end whether every
-acknowledged write is there.
+citus_schema_move, several times in each transfer mode (block_writes, then
+Citus' default auto, which uses logical replication), while 4 clients
+alternate GET /tasks and POST /tasks through gunicorn; each move's duration,
+the requests answered during it, their errors and the slowest one, and for
+each mode whether every acknowledged write is stored.
 """
 import os
 import shutil
@@ -36,7 +37,7 @@ from taskflask.migrations import new_schema_statements, run_statements
 CLUSTER_SH = ROOT.parent / "shared" / "citus" / "cluster.sh"
 PORT = int(os.environ.get("BENCH_CITUS_PORT", "59960"))  # and the next two, for the workers
 TENANTS = int(os.environ.get("BENCH_CITUS_TENANTS", "100"))
-MOVES = int(os.environ.get("BENCH_CITUS_MOVES", "4"))
+MOVES = int(os.environ.get("BENCH_CITUS_MOVES", "6"))  # per transfer mode
 TASKS = 10_000
 CLIENTS = 4
 
@@ -143,54 +144,70 @@ class Traffic:
             return [a for a in self.answers if a[1] >= start and a[0] <= end]
 
 
+def placement_port(db, schema):
+    """The port of the worker holding ``schema``'s tables."""
+    with db.transaction() as cur:
+        cur.execute("SELECT DISTINCT nodeport FROM citus_shards s JOIN pg_class c ON c.oid = s.table_name "
+                    "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = %s", (schema,))
+        [port] = [row["nodeport"] for row in cur.fetchall()]
+    return port
+
+
+def stored_tasks(db, schema):
+    with db.transaction(schema, read_only=True) as cur:
+        cur.execute("SELECT count(*) AS n FROM tasks")
+        return cur.fetchone()["n"]
+
+
+def moves_under_traffic(app, db, tenant, member, mode, workers):
+    """MOVES moves of the tenant in ``mode`` while Traffic runs; each move's figures and the writes lost."""
+    before = stored_tasks(db, "moving")
+    windows = []
+    with Traffic(app, tenant, member) as traffic:
+        time.sleep(2)
+        steady = [(end - begin) * 1000 for begin, end, _ in traffic.between(0, time.monotonic())]
+        for number in range(MOVES):
+            target = next(worker for worker in workers if worker[1] != placement_port(db, "moving"))
+            started = time.monotonic()
+            with db.connection() as raw, raw.cursor() as cur:  # autocommit: the move commits as it goes
+                cur.execute("SELECT citus_schema_move('moving', %s, %s, %s)", (*target, mode))
+            windows.append((started, time.monotonic(), target[1]))
+            log(f"{mode} move {number + 1} to {target[1]}: {windows[-1][1] - started:.2f} s")
+            time.sleep(2)
+    moves = []  # counted once every request has its answer, those held up by the move included
+    for started, finished, port in windows:
+        during = traffic.between(started, finished)
+        latencies = [(end - begin) * 1000 for begin, end, _ in during]
+        moves.append({"seconds": finished - started, "to_port": port, "requests": len(during),
+                      "errors": sum(status >= 300 for _, _, status in during),
+                      "slowest_ms": max(latencies, default=0),
+                      "p50_ms": statistics.median(latencies) if latencies else 0})
+    return {"moves": moves, "median_move_s": statistics.median(m["seconds"] for m in moves),
+            "baseline_p50_ms": statistics.median(steady), "baseline_slowest_ms": max(steady),
+            "requests": len(traffic.answers), "errors": sum(status >= 300 for _, _, status in traffic.answers),
+            "acknowledged_writes": traffic.written,
+            "lost_writes": before + traffic.written - stored_tasks(db, "moving")}
+
+
 def move_figures(cluster):
-    """Each move's seconds, requests during it, errors, slowest request; and lost writes."""
+    """The tenant moved under traffic in each transfer mode, block_writes first."""
     name = "taskflask_bench_citus_move"
     app = Taskflask(name, server_url=cluster.run("url", cluster.dir))  # its database, on the coordinator
     cluster.createdb(name)  # and on the workers, with Citus and the nodes registered
     app.env["CITUS"] = "1"
     app.start(consumer=False)
+    db = Database()
     try:
         tenant, member = app.create_tenant("moving", tasks=TASKS)
-        conn = Database()
-        conn.configure(app.dsn, maxsize=1)
-        with conn.transaction() as cur:
+        db.configure(app.dsn, maxsize=2)
+        with db.transaction() as cur:
             cur.execute("SELECT node_name, node_port FROM citus_get_active_worker_nodes() ORDER BY node_port")
             workers = [(row["node_name"], row["node_port"]) for row in cur.fetchall()]
-        moves = []
-        with Traffic(app, tenant, member) as traffic:
-            time.sleep(2)
-            before = traffic.between(0, time.monotonic())
-            for number in range(MOVES):
-                with conn.transaction() as cur:
-                    cur.execute("SELECT DISTINCT nodeport FROM citus_shards s JOIN pg_class c ON c.oid = s.table_name "
-                                "JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'moving'")
-                    [source] = [row["nodeport"] for row in cur.fetchall()]
-                target = next(worker for worker in workers if worker[1] != source)
-                started = time.monotonic()
-                with conn.connection() as raw, raw.cursor() as cur:  # autocommit: the move commits as it goes
-                    cur.execute("SELECT citus_schema_move('moving', %s, %s)", target)
-                finished = time.monotonic()
-                during = traffic.between(started, finished)
-                latencies = [(end - begin) * 1000 for begin, end, _ in during]
-                moves.append({"seconds": finished - started, "to_port": target[1], "requests": len(during),
-                              "errors": sum(status >= 300 for _, _, status in during),
-                              "slowest_ms": max(latencies, default=0),
-                              "p50_ms": statistics.median(latencies) if latencies else 0})
-                log(f"move {number + 1} to {target[1]}: {moves[-1]}")
-                time.sleep(2)
-        with conn.transaction("moving", read_only=True) as cur:
-            cur.execute("SELECT count(*) AS n FROM tasks")
-            stored = cur.fetchone()["n"]
-        conn.close()
-        base = [(end - begin) * 1000 for begin, end, _ in before]
-        return {"tasks": TASKS, "clients": CLIENTS, "moves": moves,
-                "median_move_s": statistics.median(m["seconds"] for m in moves),
-                "baseline_p50_ms": statistics.median(base), "baseline_slowest_ms": max(base),
-                "all_errors": sum(status >= 300 for _, _, status in traffic.answers),
-                "all_requests": len(traffic.answers), "acknowledged_writes": traffic.written,
-                "lost_writes": TASKS + traffic.written - stored}
+        return {"tasks": TASKS, "clients": CLIENTS,
+                "modes": {mode: moves_under_traffic(app, db, tenant, member, mode, workers)
+                          for mode in ("block_writes", "auto")}}
     finally:
+        db.close()
         app.stop()
 
 

@@ -5,6 +5,7 @@ Each test asks the nodes themselves (tests/cluster.py) where a tenant's tables a
 """
 import csv
 import io
+import os
 import threading
 import time
 import uuid
@@ -20,6 +21,10 @@ from taskflask.data.organizations import create_organization
 from taskflask.db import database
 from test_migrations import ship  # noqa: F401 (the fixture that ships an extra migration)
 
+# How tenants are moved, as the README tells operators. With Citus' default ('auto',
+# logical replication) this test lost acknowledged writes in 2 of 8 runs here;
+# TEST_CITUS_MOVE_MODE=auto repeats that.
+MOVE_MODE = os.environ.get("TEST_CITUS_MOVE_MODE", "block_writes")
 pytestmark = pytest.mark.skipif(not CITUS_DIR, reason="needs a Citus cluster: make test-citus")
 
 INDEX_AND_CONSTRAINT = """
@@ -56,7 +61,7 @@ def move(db, schema, node):
     host, port = node.rsplit(":", 1)
     started = time.monotonic()
     with db.cursor() as cur:
-        cur.execute("SELECT citus_schema_move(%s, %s, %s)", (schema, host, int(port)))
+        cur.execute("SELECT citus_schema_move(%s, %s, %s, %s)", (schema, host, int(port), MOVE_MODE))
     return time.monotonic() - started
 
 
@@ -232,3 +237,24 @@ def test_migrate_makes_an_older_database_a_cluster_and_a_second_run_changes_noth
     assert second.exit_code == 0 and "now a Citus distributed schema" not in second.output
     assert client.post("/tasks", json={"title": "after"}, headers=headers).status_code == 201
     assert [task["title"] for task in client.get("/tasks", headers=headers).json] == ["after", "before"]
+
+
+def test_a_schema_citus_refuses_to_distribute_is_reported_and_the_others_are_distributed(client, db, runner):
+    refused, accepted, outside = unique_schema("refused"), unique_schema("accepted"), unique_schema("outside")
+    with database.transaction() as cur:  # two organizations made before CITUS=1
+        refused_org = create_organization(cur, "Refused", refused, distributed=False)
+        create_organization(cur, "Accepted", accepted, distributed=False)
+    with db.cursor() as cur:  # a foreign key out of the tenant's schema, which Citus cannot distribute
+        cur.execute(f"CREATE SCHEMA {outside}; CREATE TABLE {outside}.things (id int PRIMARY KEY)")
+        cur.execute(f"CREATE TABLE {refused}.links (id int PRIMARY KEY, thing int REFERENCES {outside}.things)")
+    try:
+        result = runner.invoke(args=["migrate"])
+        assert result.exit_code == 1, result.output
+        assert f"{refused}: FAILED: not distributed: " in result.output
+        assert "foreign keys from distributed schemas" in result.output
+        assert f"{accepted}: now a Citus distributed schema" in result.output
+        assert is_distributed_schema(db, accepted) and not is_distributed_schema(db, refused)
+    finally:
+        client.delete(f"/organizations/{refused_org['id']}", json={"schemaName": refused})
+        with db.cursor() as cur:
+            cur.execute(f"DROP SCHEMA {outside} CASCADE")
