@@ -6,7 +6,10 @@ again changes nothing. New organizations are distributed as they are
 created (``citus.enable_schema_based_sharding``); this catches the schemas
 that predate CITUS=1.
 """
+import psycopg2
+
 from taskflask import queries
+from taskflask.errors import describe
 
 Q = queries.load("citus")
 # Public tables that a tenant's queries join: a copy on every node lets the
@@ -27,15 +30,23 @@ def make_reference_tables(database):
 
 
 def distribute_schemas(database):
-    """Distribute every tenant schema that is not a distributed schema yet, one per transaction; returns them.
+    """Distribute every tenant schema that is not a distributed schema yet, one per transaction.
 
-    Each schema's rows are copied to a worker; the coordinator's copy is emptied.
+    Each schema's rows are copied to a worker; the coordinator's copy is
+    emptied. Returns {schema: None once distributed, else why Citus refused it}.
     """
     with database.transaction(read_only=True) as cur:
         cur.execute(Q.undistributed_schemas)
         schemas = [row["schema_name"] for row in cur.fetchall()]
+    results = {}
     for schema in schemas:
-        with database.transaction() as cur:
-            cur.execute(Q.distribute_schema, {"schema": schema})
-            cur.execute(Q.drop_local_copies, {"schema": schema})
-    return schemas
+        try:
+            with database.transaction() as cur:
+                cur.execute(Q.distribute_schema, {"schema": schema})
+                cur.execute(Q.drop_local_copies, {"schema": schema})
+            results[schema] = None
+        except psycopg2.Error as error:  # one schema Citus refuses must not stop the others
+            if error.pgcode is None:  # the connection broke: not this schema's doing
+                raise
+            results[schema] = describe(error, limit=1000)
+    return results

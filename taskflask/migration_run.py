@@ -125,7 +125,11 @@ def migrate_tenants(dsn, jobs=1, on_start=lambda schemas: None, on_outcome=lambd
                     summary.outcomes.append(outcome)
                     on_outcome(outcome)
             if citus:
-                summary.distributed = citus_cluster.distribute_schemas(database)
+                for schema, error in citus_cluster.distribute_schemas(database).items():
+                    if error:
+                        summary.outcomes.append(Outcome(schema, error=f"not distributed: {error}"))
+                    else:
+                        summary.distributed.append(schema)
     finally:
         database.close()
     summary.seconds = time.perf_counter() - started
