@@ -33,10 +33,14 @@ LIMIT %(limit)s;
 
 -- name: progress
 -- What the attempt's worker is doing, read from the backend that holds its lock:
--- copying (pg_stat_progress_copy, PostgreSQL 14+: its rows so far), still in its
--- first statement (start_attempt), or past its COPY (every row written). Only
--- public and catalog objects: on Citus this runs on the coordinator, where the lock lives.
-SELECT p.tuples_processed AS copying, s.query LIKE '%%pg_advisory_xact_lock(%%' AS starting
+-- copying (pg_stat_progress_copy, PostgreSQL 14+: its rows so far); starting
+-- (in start_attempt, or in the COPY statement before its progress row appears:
+-- on Citus the coordinator plans it first); or else past its COPY, every row
+-- written. Only public and catalog objects: on Citus this runs on the
+-- coordinator, where the lock lives.
+SELECT p.tuples_processed AS copying,
+       s.query LIKE '%%pg_advisory_xact_lock(%%'
+       OR (s.state = 'active' AND s.query LIKE '%%TO STDOUT%%') AS starting
 FROM public.active_exports a
 JOIN pg_catalog.pg_locks l
   ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
