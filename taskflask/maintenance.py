@@ -24,7 +24,7 @@ from taskflask.migrations import tenant_schemas
 log = logging.getLogger(__name__)
 SWEEP_INTERVAL = 2.0  # seconds
 # A claim is committed a moment before its worker takes the lock; younger claims are left alone.
-CLAIM_GRACE = timedelta(seconds=3)
+CLAIM_GRACE = timedelta(seconds=2)
 DEAD = "The worker stopped before finishing; the export was queued again."
 HUNG = "The worker did not finish within EXPORT_STUCK_AFTER; the export was queued again."
 GIVEN_UP = "The worker stopped before finishing, too many times."
@@ -50,7 +50,7 @@ def sweep(database, queue, stuck_after, max_attempts, enqueue, grace=CLAIM_GRACE
         failed += outcome == "failed"
     for schema, export_id in waiting:
         enqueue(schema, export_id)
-    if runs or waiting:
+    if requeued or failed or waiting:
         log.warning("exports sweep: %d lost attempts re-queued, %d failed, %d waiting exports re-queued",
                     requeued, failed, len(waiting))
     return requeued + len(waiting), failed
@@ -58,16 +58,14 @@ def sweep(database, queue, stuck_after, max_attempts, enqueue, grace=CLAIM_GRACE
 
 def _take_back(database, run, max_attempts):
     """One lost attempt, in its tenant's transaction: "requeued", "failed" or None (left alone)."""
+    last = run.attempt >= max_attempts
     try:
         with database.transaction(run.schema) as cur:
-            if run.attempt >= max_attempts:
-                done = data.give_up(cur, run, GIVEN_UP)
-            else:
-                done = data.take_back(cur, run, HUNG if run.hung else DEAD)
-            if not done:
+            done = data.give_up(cur, run, GIVEN_UP) if last else data.take_back(cur, run, HUNG if run.hung else DEAD)
+            if not done:  # it finished meanwhile, or its worker is completing it right now
                 data.forget_if_finished(cur, run.export_id)
                 return None
-            return "failed" if run.attempt >= max_attempts else "requeued"
+            return "failed" if last else "requeued"
     except TENANT_GONE:
         with database.transaction() as cur:
             data.forget_export(cur, run.export_id)
@@ -77,7 +75,9 @@ def _take_back(database, run, max_attempts):
 def expire(database, exports_dir, ttl, stuck_after=None):
     """Mark exports older than ``ttl`` expired and delete their files; returns how many.
 
-    Also removes temporary files older than ``stuck_after`` that no attempt
+    Visiting every tenant anyway, it also gives an active export that
+    public.active_exports lacks its row back (the sweep sees only that table),
+    and removes temporary files older than ``stuck_after`` that no attempt
     finished (an attempt that completes removes its predecessors' at once).
     """
     with database.transaction(read_only=True) as cur:
@@ -86,6 +86,8 @@ def expire(database, exports_dir, ttl, stuck_after=None):
     for schema in schemas:
         with database.transaction(schema) as cur:
             ids = data.expire_exports(cur, ttl)
+            if data.track_untracked(cur, schema):
+                log.warning("tenant %s: active exports missing from public.active_exports were added back", schema)
         for export_id in ids:
             export_path(exports_dir, schema, export_id).unlink(missing_ok=True)
         expired += len(ids)

@@ -350,8 +350,8 @@ def test_a_first_start_before_migrations_waits_quietly(consumers):
 def fabricate_claim(tenant, export_id, attempt, claimed_ago):
     """Make ``export_id`` look claimed by attempt ``attempt`` of a worker nobody runs."""
     with database.transaction(tenant.schema) as cur:
-        cur.execute("UPDATE exports SET status = 'processing', attempts = %s, started_at = now() WHERE id = %s",
-                    (attempt, export_id))
+        cur.execute("UPDATE exports SET status = 'processing', attempts = %s, started_at = now() - %s WHERE id = %s",
+                    (attempt, claimed_ago, export_id))
         cur.execute("""UPDATE public.active_exports
                        SET attempt = %(attempt)s, lock_key = hashtext(%(id)s::text || '/' || %(attempt)s),
                            claimed_at = now() - %(ago)s
@@ -448,6 +448,23 @@ def test_expired_exports_lose_their_files(client, tenant):
     assert not export_path(EXPORTS_DIR, tenant.schema, export_id).exists()
     response = client.get(f"/exports/{export_id}/download", headers=tenant.as_admin)
     assert (response.status_code, response.json["error"]) == (410, "export_expired")
+
+
+def test_the_hourly_expiry_puts_back_an_active_export_the_sweep_could_not_see(client, db, tenant):
+    export_id, _ = start_export(client, tenant)
+    huey.flush()
+    lock_key = fabricate_claim(tenant, export_id, 1, timedelta(minutes=1))
+    with db.cursor() as cur:
+        cur.execute("DELETE FROM public.active_exports WHERE export_id = %s", (export_id,))
+    assert sweep() == (0, 0)  # nothing to see
+
+    maintenance.expire(database, EXPORTS_DIR, timedelta(days=7))
+    with db.cursor() as cur:
+        cur.execute("SELECT attempt, lock_key FROM public.active_exports WHERE export_id = %s", (export_id,))
+        assert cur.fetchone() == (1, lock_key)
+    assert sweep() == (1, 0)  # its worker holds no lock: queued again
+    assert run_queued_jobs() == 1
+    assert export_state(client, tenant, export_id)["status"] == "completed"
 
 
 def test_only_the_expiry_is_a_periodic_job():

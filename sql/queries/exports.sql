@@ -144,6 +144,19 @@ SET queued_at = now()
 WHERE (queue = %(queue)s OR queue IS NULL) AND attempt IS NULL AND queued_at < now() - %(stuck_after)s
 RETURNING export_id, schema_name;
 
+-- name: waiting_or_running
+SELECT id, CASE WHEN status = 'processing' THEN attempts END AS attempt, started_at, queued_at
+FROM exports WHERE status IN ('pending', 'processing');
+
+-- name: retrack
+-- An active export that public.active_exports lost (one made by an older release,
+-- or a commit that reached a Citus worker node but not the coordinator).
+INSERT INTO public.active_exports (export_id, schema_name, attempt, lock_key, claimed_at, queued_at)
+SELECT %(id)s, %(schema)s, %(attempt)s::int,
+       CASE WHEN %(attempt)s::int IS NOT NULL THEN hashtext(%(id)s::uuid::text || '/' || %(attempt)s) END,
+       %(claimed_at)s, %(queued_at)s
+ON CONFLICT (export_id) DO NOTHING;
+
 -- name: expire
 UPDATE exports
 SET status = 'expired'

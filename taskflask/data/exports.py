@@ -186,6 +186,17 @@ def requeue_waiting(cur, queue, stuck_after):
     return [(row["schema_name"], str(row["export_id"])) for row in cur.fetchall()]
 
 
+def track_untracked(cur, schema):
+    """Give every pending or processing export of ``schema`` its active_exports row; returns how many lacked one."""
+    cur.execute(Q.waiting_or_running)
+    added = 0
+    for export in cur.fetchall():
+        cur.execute(Q.retrack, {"id": export["id"], "schema": schema, "attempt": export["attempt"],
+                                "claimed_at": export["started_at"], "queued_at": export["queued_at"]})
+        added += cur.rowcount
+    return added
+
+
 def expire_exports(cur, ttl: timedelta):
     """completed -> expired for exports older than ``ttl``; returns their ids."""
     cur.execute(Q.expire, {"before": _now() - ttl})
