@@ -5,6 +5,7 @@ or two; a test catches it mid-run by watching for its worker's lock in
 pg_locks, the lock PostgreSQL frees when that worker's connection dies.
 """
 import csv
+import logging
 import os
 import signal
 import subprocess
@@ -343,6 +344,24 @@ def test_a_first_start_before_migrations_waits_quietly(consumers):
     finally:
         consumer.kill_group()
         admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def test_the_hourly_expiry_before_migrations_logs_one_line(app):
+    from taskflask.jobs import expire_old_exports
+    name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
+    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logging.getLogger("taskflask.jobs").addHandler(handler)
+    database.configure(SERVER_URL.rsplit("/", 1)[0] + "/" + name, maxsize=1)
+    try:
+        expire_old_exports.call_local()  # raises nothing
+    finally:
+        logging.getLogger("taskflask.jobs").removeHandler(handler)
+        database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+        admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    assert lines == ["export expiry skipped: the database is not migrated yet"]
 
 
 # --- the sweep and the stale-attempt guard, driven in this process

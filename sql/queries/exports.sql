@@ -127,7 +127,7 @@ DELETE FROM public.active_exports WHERE export_id = %(id)s;
 -- Processing exports whose worker is gone (its lock is free) or hung (running
 -- longer than stuck_after). A claim younger than the grace is left alone: its
 -- worker is between committing the claim and taking the lock.
-SELECT export_id, schema_name, attempt, lock_key, claimed_at < now() - %(stuck_after)s AS hung
+SELECT export_id, schema_name, attempt, claimed_at < now() - %(stuck_after)s AS hung
 FROM public.active_exports a
 WHERE (queue = %(queue)s OR queue IS NULL) AND attempt IS NOT NULL AND claimed_at < now() - %(grace)s
   AND (claimed_at < now() - %(stuck_after)s OR NOT EXISTS (

@@ -33,7 +33,6 @@ class LostRun:
     export_id: str
     schema: str
     attempt: int
-    lock_key: int
     hung: bool
 
 
@@ -161,7 +160,7 @@ def lost_runs(cur, queue, grace, stuck_after):
     """Attempts of ``queue``'s exports whose lock is free (worker dead) or that run past ``stuck_after``."""
     cur.execute(Q.lost_runs, {"queue": queue, "grace": grace, "stuck_after": stuck_after,
                               "namespace": EXPORT_LOCK_NAMESPACE})
-    return [LostRun(str(row["export_id"]), row["schema_name"], row["attempt"], row["lock_key"], row["hung"])
+    return [LostRun(str(row["export_id"]), row["schema_name"], row["attempt"], row["hung"])
             for row in cur.fetchall()]
 
 
