@@ -156,8 +156,17 @@ SECTIONS = [
 ]
 
 
+def written_sections():
+    """{title: body lines} of the RESULTS.md there is, so a section measured elsewhere is kept."""
+    if not RESULTS_MD.exists():
+        return {}
+    parts = RESULTS_MD.read_text().split("\n## ")[1:]
+    return {part.split("\n", 1)[0]: part.split("\n", 1)[1].strip("\n").split("\n") for part in parts}
+
+
 def write():
-    """RESULTS.md with every section that has figures."""
+    """RESULTS.md with every section that has figures (here, or in the RESULTS.md written before)."""
+    before = written_sections()
     lines = ["# taskflask benchmarks", "", f"Written by `make bench` (bench/*.py) on {time.strftime('%Y-%m-%d')}.",
              "", f"Machine: {machine()}.", ""]
     for name, title, render in SECTIONS:
@@ -173,7 +182,7 @@ def write():
             lines += ["", f"Measured {figures['date']}; reproduce with `{figures['command']}` "
                       "(or all of them with `make bench`).", ""]
         else:
-            lines += ["Not measured yet.", ""]
+            lines += before.get(title, ["Not measured yet."]) + [""]
     RESULTS_MD.write_text("\n".join(lines))
 
 
