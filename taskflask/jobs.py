@@ -108,7 +108,7 @@ def requeue_interrupted_export(signal, task, *args, **kwargs):
 
 @huey.periodic_task(crontab(minute="17"))
 def expire_old_exports():
-    """Every hour: files older than EXPORT_TTL are removed and their exports marked expired."""
+    """Every hour: files older than EXPORT_TTL removed, their exports expired (see maintenance.expire)."""
     try:
         maintenance.expire(database, config.EXPORTS_DIR, config.EXPORT_TTL, config.EXPORT_STUCK_AFTER)
     except pg_errors.UndefinedTable:
