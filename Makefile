@@ -59,7 +59,7 @@ test: test-backend test-citus test-frontend audit
 
 # Benchmarks need wrk (Debian package); bench/peer.py copies the django-tenants peer from
 # ../shared/peers/django-tenants into bench/.work/djt (override with PEER_SRC or DJT).
-BENCH_SCRIPTS := bench_export bench_requests bench_tenants bench_queue bench_citus
+BENCH_SCRIPTS := bench_export bench_requests bench_tenants bench_queue bench_citus bench_recovery
 
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

@@ -182,6 +182,19 @@ class Database:
             if broken:
                 self.pool.discard_idle()
 
+    @contextmanager
+    def transaction_on(self, conn, schema=None, read_only=False):
+        """Like transaction(), on a connection the caller holds (from connection()) across several."""
+        cur = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+        cur.execute(begin_statement(schema, read_only))
+        try:
+            yield cur
+            cur.execute("COMMIT")
+        except BaseException:
+            if not conn.closed:
+                _reset(conn)
+            raise
+
 
 class RequestTransaction:
     """The tenant transaction of one HTTP request, on a connection held until release()."""

@@ -1,7 +1,9 @@
 """An export's CSV: COPY streamed into a temporary file, fsynced, then renamed into place.
 
 A reader therefore sees either no file or the whole file, and the worker's
-memory stays flat however many rows the tenant has.
+memory stays flat however many rows the tenant has. The transaction that
+streams the COPY holds the attempt's advisory lock, so the export is free for
+another worker the moment this one's connection dies.
 """
 import logging
 import os
@@ -10,7 +12,8 @@ import uuid
 from pathlib import Path
 
 from taskflask import queries
-from taskflask.data.exports import claim_export, complete_export, fail_export, release_export
+from taskflask.data.exports import (claim_export, complete_export, fail_export, forget_if_finished,
+                                    release_export, start_attempt)
 from taskflask.errors import describe
 from taskflask.schema_names import is_valid_schema_name
 
@@ -52,25 +55,44 @@ def fsync_directory(directory):
         os.close(fd)
 
 
-def temporary_path(path):
-    """Where this process writes ``path`` before renaming it into place."""
-    return path.with_name(f".{path.stem}.{os.getpid()}.part")
+def temporary_path(path, attempt):
+    """Where an attempt writes ``path`` before renaming it into place (each attempt its own)."""
+    return path.with_name(f".{path.stem}.{attempt}.part")
 
 
-def write_csv(database, schema, path):
-    """Write every task of ``schema`` to ``path`` atomically; returns the row count."""
+def remove_other_parts(path):
+    """Delete what earlier attempts at ``path`` left behind (their workers died or were taken back)."""
+    for part in path.parent.glob(f".{path.stem}.*.part"):
+        part.unlink(missing_ok=True)
+
+
+def write_export(database, conn, exports_dir, schema, export_id, claim):
+    """Write the claimed export's CSV atomically and complete it; returns the row count.
+
+    One transaction on ``conn`` takes the attempt's lock, streams the COPY into
+    a temporary file and records the outcome, so the lock is held until the
+    export is completed and dies with the worker. Returns None, leaving no
+    file, when the attempt was taken back meanwhile.
+    """
+    path = export_path(exports_dir, schema, export_id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = temporary_path(path)
+    temporary = temporary_path(path, claim.attempt)
     try:
         with open(temporary, "wb", buffering=WRITE_BUFFER) as out, \
-                database.transaction(schema, read_only=True) as cur:
-            cur.execute("SET LOCAL TimeZone TO 'UTC'")
+                database.transaction_on(conn, schema) as cur:
+            if not start_attempt(cur, export_id, claim):
+                return None
             cur.copy_expert(Q.copy_csv, out)
             row_count = cur.rowcount
             out.flush()
             os.fsync(out.fileno())
-        os.replace(temporary, path)
-        fsync_directory(path.parent)
+            # Completed before the rename: that locks the export's row, so a stale
+            # attempt stops here and no newer one can be started until this commits.
+            if not complete_export(cur, export_id, claim.attempt, row_count):
+                return None
+            os.replace(temporary, path)
+            fsync_directory(path.parent)
+        remove_other_parts(path)
     finally:
         temporary.unlink(missing_ok=True)
     return row_count
@@ -80,27 +102,34 @@ def run_export(database, exports_dir, schema, export_id, final_attempt=True, max
     """Claim a pending export, write its file and record the outcome.
 
     Returns the new status, or None when the export was not pending (another
-    worker has it, or it is finished). A failure that will be retried puts the
-    export back to pending; the last one (by the job's retries or the
-    export's attempt count) marks it failed.
+    worker has it, or it is finished) or this attempt was taken back. A
+    failure that will be retried puts the export back to pending; the last one
+    (by the job's retries or the export's attempt count) marks it failed.
     """
-    with database.transaction(schema) as cur:
-        attempt = claim_export(cur, export_id)
-    if attempt is None:
-        return None
-    final_attempt = final_attempt or (max_attempts is not None and attempt >= max_attempts)
+    claim = None
     try:
-        row_count = write_csv(database, schema, export_path(exports_dir, schema, export_id))
+        with database.connection() as conn:  # the claim and the COPY on one connection: no wait between
+            with database.transaction_on(conn, schema) as cur:
+                claim = claim_export(cur, schema, export_id)
+                if claim is None:
+                    forget_if_finished(cur, export_id)
+            if claim is None:
+                return None
+            row_count = write_export(database, conn, exports_dir, schema, export_id, claim)
     except Exception as error:
-        log.warning("export %s of %s failed (attempt %d): %s", export_id, schema, attempt, error)
+        if claim is None:
+            raise
+        log.warning("export %s of %s failed (attempt %d): %s", export_id, schema, claim.attempt, error)
         with database.transaction(schema) as cur:
-            if final_attempt:
-                fail_export(cur, export_id, describe(error), attempt)
+            if final_attempt or (max_attempts is not None and claim.attempt >= max_attempts):
+                fail_export(cur, export_id, describe(error), claim.attempt)
             else:
-                release_export(cur, export_id, describe(error), attempt)
+                release_export(cur, export_id, describe(error), claim.attempt)
         raise
-    with database.transaction(schema) as cur:
-        complete_export(cur, export_id, attempt, row_count)
+    if row_count is None:
+        log.warning("export %s of %s: attempt %d was taken back; its work is discarded",
+                    export_id, schema, claim.attempt)
+        return None
     log.info("export %s of %s completed: %d rows", export_id, schema, row_count)
     return "completed"
 

@@ -1,10 +1,12 @@
-"""The Huey instance, the export job and the periodic upkeep jobs.
+"""The Huey instance, the export job, the consumer's exports sweeper and the hourly expiry.
 
 Settings come from the environment (see config.py) because the consumer
 imports this module without a Flask app. A job takes only the tenant's
 schema and the export id, and opens its own database connections.
 """
 import logging
+import os
+import threading
 
 from huey import RedisHuey, crontab, signals
 from huey.utils import normalize_time
@@ -16,9 +18,9 @@ from redis.retry import Retry
 from taskflask import maintenance
 from taskflask.observability import configure_logging, tenant_context
 from taskflask.config import Config
-from taskflask.data.exports import release_export
-from taskflask.db import database
-from taskflask.exporter import export_path, remove_export_file, run_export, temporary_path
+from taskflask.data.exports import forget_export, release_export
+from taskflask.db import Database, database
+from taskflask.exporter import remove_export_file, run_export
 
 log = logging.getLogger(__name__)
 config = Config()
@@ -38,11 +40,32 @@ huey = RedisHuey(
 )
 
 
+_startup_lock = threading.Lock()
+_started_in_pid = None
+
+
 @huey.on_startup()
-def connect_database():
-    """Each consumer process gets its own pool, and log lines that name the tenant."""
-    configure_logging(config.LOG_FORMAT, config.LOG_LEVEL)
-    database.configure(config.DATABASE_URL, maxsize=config.DB_POOL_MAX)
+def start_consumer_process():
+    """Once per consumer process: logging, the database pool, and the exports sweeper.
+
+    Huey calls its startup hooks in every worker (each thread or greenlet of one
+    process, or each forked process); a second configure() would replace the
+    pool under a running export.
+    """
+    global _started_in_pid
+    with _startup_lock:
+        if _started_in_pid == os.getpid():
+            return
+        configure_logging(config.LOG_FORMAT, config.LOG_LEVEL)
+        database.configure(config.DATABASE_URL, maxsize=config.DB_POOL_MAX)
+        # Its own connection: busy export workers never delay the sweep.
+        sweeper_database = Database()
+        sweeper_database.configure(config.DATABASE_URL, maxsize=1)
+        maintenance.Sweeper(sweeper_database, huey.name, config.EXPORT_STUCK_AFTER, config.EXPORT_MAX_ATTEMPTS,
+                            enqueue_export).start()
+        _started_in_pid = os.getpid()
+    log.info("consumer process %d: database pool of %d connections, exports sweep every %g s",
+             os.getpid(), config.DB_POOL_MAX, maintenance.SWEEP_INTERVAL)
 
 
 @huey.task(retries=config.EXPORT_MAX_ATTEMPTS - 1, retry_delay=10, context=True)
@@ -52,10 +75,12 @@ def export_tasks_csv(schema, export_id, task=None):
         try:
             run_export(database, config.EXPORTS_DIR, schema, export_id,
                        final_attempt=task is None or task.retries == 0, max_attempts=config.EXPORT_MAX_ATTEMPTS)
-        except pg_errors.UndefinedTable:
+        except maintenance.TENANT_GONE:
             # The tenant was deleted after the job was queued (or while it ran): nothing to keep.
             log.warning("export %s skipped: schema %s no longer exists", export_id, schema)
             remove_export_file(config.EXPORTS_DIR, schema, export_id)
+            with database.transaction() as cur:
+                forget_export(cur, export_id)
 
 
 def enqueue_export(schema, export_id):
@@ -73,7 +98,6 @@ def requeue_interrupted_export(signal, task, *args, **kwargs):
     schema, export_id = task.args
     with database.transaction(schema) as cur:
         release_export(cur, export_id, "The worker was stopped; the export was queued again.")
-    temporary_path(export_path(config.EXPORTS_DIR, schema, export_id)).unlink(missing_ok=True)
     # Put on the schedule for a little later, not on the queue: this consumer's idle
     # threads are still listening and would take the job just before the process exits.
     job = export_tasks_csv.s(schema, export_id)
@@ -82,14 +106,10 @@ def requeue_interrupted_export(signal, task, *args, **kwargs):
     log.warning("export %s of %s interrupted by shutdown; queued again", export_id, schema)
 
 
-@huey.periodic_task(crontab(minute="*"))
-def reap_stuck_exports():
-    """Every minute: exports whose worker died are queued again (or failed after too many tries)."""
-    maintenance.reap(database, config.EXPORTS_DIR, config.EXPORT_STUCK_AFTER, config.EXPORT_MAX_ATTEMPTS,
-                     enqueue_export)
-
-
 @huey.periodic_task(crontab(minute="17"))
 def expire_old_exports():
-    """Every hour: files older than EXPORT_TTL are removed and their exports marked expired."""
-    maintenance.expire(database, config.EXPORTS_DIR, config.EXPORT_TTL)
+    """Every hour: files older than EXPORT_TTL removed, their exports expired (see maintenance.expire)."""
+    try:
+        maintenance.expire(database, config.EXPORTS_DIR, config.EXPORT_TTL, config.EXPORT_STUCK_AFTER)
+    except pg_errors.UndefinedTable:
+        log.info("export expiry skipped: the database is not migrated yet")

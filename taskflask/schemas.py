@@ -113,6 +113,12 @@ class ExportSchema(Schema):
     error = fields.String(required=True, allow_none=True)
     createdAt = fields.DateTime(required=True)
     completedAt = fields.DateTime(required=True, allow_none=True)
+    rowsWritten = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "Rows written so far: live while processing (0 until the COPY starts), "
+                       "rowCount once completed; null while pending or after a failure"})
+    rowsExpected = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "The rows the running attempt expects to write (counted when it started), "
+                       "rowCount once completed; null while pending or after a failure"})
 
 
 class ExportCreatedSchema(Schema):

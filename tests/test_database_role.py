@@ -1,20 +1,22 @@
 """The app runs under a role of its own that cannot create objects in public."""
 import os
 import uuid
+from datetime import timedelta
 
 import psycopg2
 import pytest
 from psycopg2 import errors as pg_errors
 from psycopg2 import sql
 
-from conftest import TenantFixture
-from taskflask import migrations
+from conftest import TenantFixture, run_queued_jobs
+from taskflask import maintenance, migrations
 from taskflask.db import database
+from taskflask.jobs import enqueue_export, huey
 
 APP_GRANTS = """
 GRANT CONNECT, CREATE ON DATABASE {database} TO {role};
 GRANT USAGE ON SCHEMA public TO {role};
-GRANT SELECT, INSERT, UPDATE, DELETE ON public.organizations, public.schema_drops TO {role};
+GRANT SELECT, INSERT, UPDATE, DELETE ON public.organizations, public.schema_drops, public.active_exports TO {role};
 GRANT SELECT ON public.schema_migrations TO {role};
 """
 
@@ -46,6 +48,10 @@ def test_the_app_role_serves_tenants_but_cannot_create_in_public(client, app_rol
     task = tenant.add_task("made by the app role")
     assert client.patch(f"/tasks/{task['id']}", headers=tenant.as_member).json["status"] == "completed"
     assert migrations.migrate_public(database) == []  # start-up migration: nothing to do, no error
+    export_id = client.post("/tasks/export", headers=tenant.as_admin).json["exportId"]
+    assert run_queued_jobs() == 1
+    assert client.get(f"/exports/{export_id}", headers=tenant.as_admin).json["rowsWritten"] == 1
+    assert maintenance.sweep(database, huey.name, timedelta(minutes=15), 3, enqueue_export) == (0, 0)
 
     with pytest.raises(pg_errors.InsufficientPrivilege):
         with database.transaction() as cur:

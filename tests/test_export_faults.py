@@ -1,40 +1,52 @@
-"""Exports survive worker crashes and shutdowns: real huey_consumer processes, real signals.
+"""Exports survive dead, hung and stopped workers: real huey_consumer processes, real signals.
 
-A test holds a lock on the tenant's tasks table, so the worker's COPY waits and
-the export is caught mid-run deterministically.
+The tenant has a few hundred thousand tasks, so an export runs for a second
+or two; a test catches it mid-run by watching for its worker's lock in
+pg_locks, the lock PostgreSQL frees when that worker's connection dies.
 """
 import csv
+import logging
 import os
 import signal
 import subprocess
 import sys
-import threading
-from contextlib import contextmanager
+import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
 import psycopg2
 import pytest
+from psycopg2 import sql
 
-from conftest import EXPORTS_DIR, ROOT, TenantFixture, wait_until
+from conftest import EXPORTS_DIR, ROOT, SERVER_URL, TenantFixture, admin_command, run_queued_jobs, wait_until
 from taskflask import maintenance
+from taskflask.data.exports import EXPORT_LOCK_NAMESPACE
 from taskflask.db import database
 from taskflask.exporter import export_path, run_export
 from taskflask.jobs import enqueue_export, huey
+from taskflask.migration_run import migrate_tenants
 
 pytestmark = pytest.mark.slow
-ROWS = 3000
+ROWS = 300_000
+RECOVERY_TARGET = 10.0  # seconds from kill -9 (or from a new consumer's start) to completed
+POOL_LINE = "database pool of"
 
 
 class Consumer:
     """huey_consumer huey_worker.huey on this run's queue."""
 
-    def __init__(self, log_path):
+    def __init__(self, log_path, workers=2, worker_type="thread", **env):
         self.log_path = log_path
+        self.started_at = time.monotonic()
         with open(log_path, "ab") as log:
             self.process = subprocess.Popen(
-                [str(Path(sys.executable).parent / "huey_consumer"), "huey_worker.huey", "--workers", "2",
-                 "--worker-type", "thread"], cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+                [str(Path(sys.executable).parent / "huey_consumer"), "huey_worker.huey", "--workers", str(workers),
+                 "--worker-type", worker_type], cwd=ROOT, env=dict(os.environ, **env), stdout=log,
+                stderr=subprocess.STDOUT, start_new_session=True)  # its own group: forked workers too
+
+    def signal(self, sig):
+        self.process.send_signal(sig)
 
     def stop(self, sig, timeout=30):
         self.process.send_signal(sig)
@@ -43,53 +55,55 @@ class Consumer:
     def log(self):
         return self.log_path.read_text(errors="replace")
 
+    def kill_group(self):
+        """The consumer and any worker processes it forked (they outlive a killed parent)."""
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        self.process.wait()
+
+    def wait_ready(self, processes=1):
+        """Until every consumer process has configured its pool (and started its sweeper)."""
+        wait_until(lambda: self.log().count(POOL_LINE) >= processes, timeout=30,
+                   message=f"the consumer to start\n{self.log()}")
+
 
 @pytest.fixture
 def consumers(tmp_path):
     started = []
 
-    def start():
-        started.append(Consumer(tmp_path / f"consumer-{len(started)}.log"))
+    def start(**options):
+        started.append(Consumer(tmp_path / f"consumer-{len(started)}.log", **options))
         return started[-1]
     yield start
     for consumer in started:
-        if consumer.process.poll() is None:
-            consumer.process.kill()
-            consumer.process.wait()
+        consumer.kill_group()
     huey.flush()
 
 
-@pytest.fixture
-def big_tenant(client, db):
-    tenant = TenantFixture(client, "fault")
-    with db.cursor() as cur:
-        cur.execute(f"""INSERT INTO {tenant.schema}.tasks (title, description, created_by)
-                        SELECT 'row ' || i, 'tag ' || %s, %s FROM generate_series(1, %s) AS i""",
-                    (tenant.schema, tenant.admin["id"], ROWS))
+@pytest.fixture(scope="module")
+def seeded_tenant(app):
+    """One tenant with ROWS tasks for the whole module (inserting them takes seconds)."""
+    tenant = TenantFixture(app.test_client(), "fault")
+    with psycopg2.connect(os.environ["DATABASE_URL"]) as conn, conn.cursor() as cur:
+        cur.execute(sql.SQL("""INSERT INTO {}.tasks (title, description, created_by)
+                               SELECT 'row ' || i, %s, %s FROM generate_series(1, %s) AS i""").format(
+                        sql.Identifier(tenant.schema)), (f"tag {tenant.schema}", tenant.admin["id"], ROWS))
+        cur.execute(sql.SQL("ANALYZE {}.tasks").format(sql.Identifier(tenant.schema)))
     return tenant
 
 
-@contextmanager
-def tasks_locked(schema):
-    """Hold an exclusive lock on the tenant's tasks table: a COPY of it waits until the block ends."""
-    conn = psycopg2.connect(os.environ["DATABASE_URL"])
-    try:
-        with conn.cursor() as cur:
-            cur.execute(f"LOCK TABLE {schema}.tasks IN ACCESS EXCLUSIVE MODE")
-            yield
-        conn.rollback()
-    finally:
-        conn.close()
-
-
-@contextmanager
-def export_caught_running(client, tenant, consumers):
-    """Start an export and a consumer; yield (export id, consumer) while the export is processing."""
-    with tasks_locked(tenant.schema):
-        export_id = start_export(client, tenant)
-        consumer = consumers()
-        wait_for_status(client, tenant, export_id, "processing")
-        yield export_id, consumer
+@pytest.fixture
+def big_tenant(client, seeded_tenant, db):
+    """The seeded tenant with no export waiting or running, whatever an earlier test left."""
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("UPDATE {}.exports SET status = 'failed' WHERE status IN ('pending', 'processing')")
+                    .format(sql.Identifier(seeded_tenant.schema)))
+        cur.execute("DELETE FROM public.active_exports WHERE schema_name = %s", (seeded_tenant.schema,))
+        cur.execute(sql.SQL("DELETE FROM {}.tasks WHERE title = 'extra'").format(sql.Identifier(seeded_tenant.schema)))
+    seeded_tenant.client = client
+    return seeded_tenant
 
 
 def export_state(client, tenant, export_id):
@@ -97,66 +111,204 @@ def export_state(client, tenant, export_id):
 
 
 def wait_for_status(client, tenant, export_id, *statuses, timeout=30):
-    return wait_until(lambda: export_state(client, tenant, export_id)["status"] in statuses and
-                      export_state(client, tenant, export_id), timeout=timeout,
-                      message=f"export to be {'/'.join(statuses)}")
+    def reached():
+        export = export_state(client, tenant, export_id)
+        return export if export["status"] in statuses else None
+    return wait_until(reached, timeout=timeout, interval=0.05, message=f"export to be {'/'.join(statuses)}")
+
+
+def start_export(client, tenant):
+    """POST /tasks/export; returns (export id, job id)."""
+    response = client.post("/tasks/export", headers=tenant.as_admin)
+    assert response.status_code == 202, response.json
+    return response.json["exportId"], response.json["jobId"]
+
+
+def lock_holder(db, export_id):
+    """The backend pid holding the running attempt's lock, or None."""
+    with db.cursor() as cur:
+        cur.execute("""SELECT l.pid FROM public.active_exports a
+                       JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+                        AND l.classid = %s AND l.objid = a.lock_key::oid
+                       WHERE a.export_id = %s""", (EXPORT_LOCK_NAMESPACE, export_id))
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
+def caught_running(client, db, tenant, export_id):
+    """Wait until a worker holds the export's lock (its COPY is under way); fail if it finished first."""
+    def running():
+        if lock_holder(db, export_id):
+            return True
+        assert export_state(client, tenant, export_id)["status"] in ("pending", "processing"), \
+            "the export finished before it could be caught running"
+    wait_until(running, timeout=30, interval=0.01, message="a worker to hold the export's lock")
+
+
+def attempts(tenant, export_id):
+    with database.transaction(tenant.schema) as cur:
+        cur.execute("SELECT attempts FROM exports WHERE id = %s", (export_id,))
+        return cur.fetchone()["attempts"]
 
 
 def parts(schema):
     return list((EXPORTS_DIR / schema).glob(".*.part"))
 
 
-def assert_whole_file(client, tenant, export_id):
+def assert_whole_file(client, tenant, export_id, rows=ROWS):
     export = export_state(client, tenant, export_id)
-    assert (export["status"], export["rowCount"]) == ("completed", ROWS)
+    assert (export["status"], export["rowCount"]) == ("completed", rows)
     with open(export_path(EXPORTS_DIR, tenant.schema, export_id), newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    assert len(rows) == ROWS and {row["description"] for row in rows} == {f"tag {tenant.schema}"}
+        found = list(csv.DictReader(handle))
+    assert len(found) == rows and {row["description"] for row in found} == {f"tag {tenant.schema}"}
     assert not parts(tenant.schema)
 
 
-def start_export(client, tenant):
-    response = client.post("/tasks/export", headers=tenant.as_admin)
-    assert response.status_code == 202
-    return response.json["exportId"]
+def runner_of(job_id, *candidates):
+    """The consumer whose log says it executes job ``job_id``."""
+    return wait_until(lambda: next((c for c in candidates if job_id in c.log()), None), timeout=10,
+                      message="the consumer running the job")
 
 
-def test_kill_9_mid_export_is_reaped_and_retried_into_a_whole_file(client, big_tenant, consumers):
+def test_kill_9_mid_export_with_another_consumer_alive_completes_within_10s(client, db, big_tenant, consumers):
     tenant = big_tenant
-    with export_caught_running(client, tenant, consumers) as (export_id, consumer):
-        wait_until(lambda: parts(tenant.schema), message="the worker's temporary file")
-        consumer.stop(signal.SIGKILL)
-    assert not export_path(EXPORTS_DIR, tenant.schema, export_id).exists()
-    assert client.get(f"/exports/{export_id}/download", headers=tenant.as_admin).status_code == 409
+    first, second = consumers(), consumers()
+    first.wait_ready()
+    second.wait_ready()
+    export_id, job_id = start_export(client, tenant)
+    caught_running(client, db, tenant, export_id)
+    runner = runner_of(job_id, first, second)
+
+    runner.stop(signal.SIGKILL)
+    killed_at = time.monotonic()
     assert export_state(client, tenant, export_id)["status"] == "processing"
+    wait_for_status(client, tenant, export_id, "completed", timeout=RECOVERY_TARGET)
+    recovered_in = time.monotonic() - killed_at
 
-    # What the periodic reaper does once EXPORT_STUCK_AFTER has passed (zero here).
-    requeued, failed = maintenance.reap(database, EXPORTS_DIR, timedelta(0), 3, enqueue_export)
-    assert (requeued, failed) == (1, 0)
-    assert export_state(client, tenant, export_id)["status"] == "pending"
+    assert recovered_in <= RECOVERY_TARGET
+    assert_whole_file(client, tenant, export_id)
+    assert attempts(tenant, export_id) == 2
+    next_id, _ = start_export(client, tenant)  # the organization is free to export again
+    wait_for_status(client, tenant, next_id, "completed")
+
+
+def test_kill_9_of_the_only_consumer_completes_within_10s_of_a_new_consumer(client, db, big_tenant, consumers):
+    tenant = big_tenant
+    only = consumers()
+    only.wait_ready()
+    export_id, _ = start_export(client, tenant)
+    caught_running(client, db, tenant, export_id)
+    only.stop(signal.SIGKILL)
+    wait_until(lambda: lock_holder(db, export_id) is None, timeout=5, message="PostgreSQL to free the lock")
+    time.sleep(1)
+    assert export_state(client, tenant, export_id)["status"] == "processing"  # nobody is left to notice
+
+    replacement = consumers()
+    wait_for_status(client, tenant, export_id, "completed", timeout=RECOVERY_TARGET + 5)
+    assert time.monotonic() - replacement.started_at <= RECOVERY_TARGET
+    assert_whole_file(client, tenant, export_id)
+
+
+def test_a_hung_worker_is_taken_back_after_stuck_after_and_cannot_overwrite_the_newer_attempt(
+        client, db, big_tenant, consumers):
+    tenant = big_tenant
+    stuck_after = 4
+    first = consumers(EXPORT_STUCK_AFTER=f"{stuck_after}s")
+    second = consumers(EXPORT_STUCK_AFTER=f"{stuck_after}s")
+    first.wait_ready()
+    second.wait_ready()
+    export_id, job_id = start_export(client, tenant)
+    caught_running(client, db, tenant, export_id)
+    hung = runner_of(job_id, first, second)
+    hung.signal(signal.SIGSTOP)  # alive, holding its lock, making no progress
+    stopped_at = time.monotonic()
+    tenant.add_task("extra")  # only the newer attempt's snapshot has this row
+
+    wait_for_status(client, tenant, export_id, "completed", timeout=stuck_after + RECOVERY_TARGET + 5)
+    assert time.monotonic() - stopped_at >= stuck_after - 2  # not taken back while its lock was held
+    assert attempts(tenant, export_id) == 2
+    newer = export_state(client, tenant, export_id)
+    assert newer["rowCount"] == ROWS + 1
+
+    hung.signal(signal.SIGCONT)  # the stale attempt finishes its COPY and must not win
+    wait_until(lambda: "attempt 1 was taken back" in hung.log(), timeout=30,
+               message=f"the stale attempt to give up\n{hung.log()}")
+    assert export_state(client, tenant, export_id) == newer
+    with open(export_path(EXPORTS_DIR, tenant.schema, export_id), newline="") as handle:
+        titles = [row["title"] for row in csv.DictReader(handle)]
+    assert len(titles) == ROWS + 1 and "extra" in titles
     assert not parts(tenant.schema)
 
-    consumers()
-    wait_for_status(client, tenant, export_id, "completed")
-    assert_whole_file(client, tenant, export_id)
+
+@pytest.mark.parametrize("worker_type, workers, processes", [("thread", 4, 1), ("process", 3, 3)])
+def test_every_worker_type_configures_one_pool_per_process(client, db, consumers, worker_type, workers, processes):
+    tenants = [TenantFixture(client, f"pool{i}") for i in range(workers + 1)]
+    with db.cursor() as cur:
+        for tenant in tenants:
+            cur.execute(sql.SQL("""INSERT INTO {}.tasks (title, description, created_by)
+                                   SELECT 'row ' || i, %s, %s FROM generate_series(1, 20000) AS i""").format(
+                            sql.Identifier(tenant.schema)), (f"tag {tenant.schema}", tenant.admin["id"]))
+    consumer = consumers(workers=workers, worker_type=worker_type)
+    consumer.wait_ready(processes)
+    for _ in range(2):
+        started = [(tenant, start_export(client, tenant)[0]) for tenant in tenants]
+        for tenant, export_id in started:
+            wait_for_status(client, tenant, export_id, "completed", "failed")
+            assert_whole_file(client, tenant, export_id, rows=20000)
+
+    log = consumer.log()
+    pool_lines = [line for line in log.splitlines() if POOL_LINE in line]
+    assert len(pool_lines) == processes, log
+    assert len({line.split("consumer process ")[1].split(":")[0] for line in pool_lines}) == processes
+    assert "Semaphore released too many times" not in log and "Traceback" not in log, log
 
 
-def test_sigint_lets_the_running_export_finish(client, big_tenant, consumers):
+def test_the_progress_a_client_sees_grows_monotonically_to_the_total(client, big_tenant, consumers):
     tenant = big_tenant
-    with export_caught_running(client, tenant, consumers) as (export_id, consumer):
-        consumer.process.send_signal(signal.SIGINT)
-        threading.Event().wait(0.5)
-        assert consumer.process.poll() is None, "the consumer must wait for its running export"
-    assert consumer.process.wait(timeout=30) == 0
-    assert_whole_file(client, tenant, export_id)
+    consumers().wait_ready()
+    export_id, _ = start_export(client, tenant)
+    samples = []
+    while not samples or samples[-1][1]["status"] not in ("completed", "failed"):
+        samples.append((time.monotonic(), export_state(client, tenant, export_id)))
+        time.sleep(0.02)
+
+    final = samples[-1][1]
+    assert (final["status"], final["rowCount"], final["rowsWritten"], final["rowsExpected"]) == \
+        ("completed", ROWS, ROWS, ROWS)
+    running = [(at, export) for at, export in samples if export["status"] == "processing"]
+    assert all(export["rowsExpected"] == ROWS for _, export in running)
+    written = [export["rowsWritten"] or 0 for _, export in samples]
+    assert written == sorted(written), str([(e["status"], e["rowsWritten"]) for _, e in samples])
+    partial = {rows for rows in written if 0 < rows < ROWS}
+    assert len(partial) >= 3, f"progress seen mid-run: {sorted(partial)}"
+    # Once the COPY is under way, the figure moves between any two looks a second apart.
+    copying = [(at, export["rowsWritten"]) for at, export in running if export["rowsWritten"]]
+    for (at, rows), (later_at, later_rows) in zip(copying, copying[1:]):
+        assert later_rows > rows or later_at - at < 1.0
 
 
-def test_sigterm_puts_the_running_export_back_on_the_queue(client, big_tenant, consumers):
+def test_sigint_lets_the_running_export_finish(client, db, big_tenant, consumers):
     tenant = big_tenant
-    with export_caught_running(client, tenant, consumers) as (export_id, consumer):
-        consumer.stop(signal.SIGTERM)
-        assert export_state(client, tenant, export_id)["status"] == "pending"
-        assert huey.scheduled_count() == 1, consumer.log()
+    consumer = consumers()
+    consumer.wait_ready()
+    export_id, _ = start_export(client, tenant)
+    caught_running(client, db, tenant, export_id)
+    consumer.signal(signal.SIGINT)
+    assert export_state(client, tenant, export_id)["status"] == "processing"
+    assert consumer.process.wait(timeout=60) == 0
+    assert_whole_file(client, tenant, export_id)
+    assert attempts(tenant, export_id) == 1  # finished by the worker that had it, not run again
+
+
+def test_sigterm_puts_the_running_export_back_on_the_queue(client, db, big_tenant, consumers):
+    tenant = big_tenant
+    consumer = consumers()
+    consumer.wait_ready()
+    export_id, _ = start_export(client, tenant)
+    caught_running(client, db, tenant, export_id)
+    consumer.stop(signal.SIGTERM)
+    assert export_state(client, tenant, export_id)["status"] == "pending"
+    assert huey.scheduled_count() == 1, consumer.log()
     consumers()
     wait_for_status(client, tenant, export_id, "completed")
     assert_whole_file(client, tenant, export_id)
@@ -164,22 +316,134 @@ def test_sigterm_puts_the_running_export_back_on_the_queue(client, big_tenant, c
 
 def test_the_same_export_queued_twice_runs_once(client, big_tenant, consumers):
     tenant = big_tenant
-    with tasks_locked(tenant.schema):
-        export_id = start_export(client, tenant)
-        enqueue_export(tenant.schema, export_id)  # a duplicate job, as a re-queue race would make
-        consumers()
-        wait_for_status(client, tenant, export_id, "processing")
+    export_id, _ = start_export(client, tenant)
+    enqueue_export(tenant.schema, export_id)  # a duplicate job, as a re-queue race would make
+    consumers()
     wait_for_status(client, tenant, export_id, "completed")
     wait_until(lambda: huey.pending_count() == 0, message="both jobs to be taken")
     assert_whole_file(client, tenant, export_id)
+    assert attempts(tenant, export_id) == 1
+
+
+def test_a_first_start_before_migrations_waits_quietly(consumers):
+    name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
+    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    dsn = SERVER_URL.rsplit("/", 1)[0] + "/" + name
+    consumer = consumers(DATABASE_URL=dsn)
+    try:
+        consumer.wait_ready()
+        wait_until(lambda: "waiting for the database to be migrated" in consumer.log(), timeout=10,
+                   message="the sweeper to notice")
+        time.sleep(2 * maintenance.SWEEP_INTERVAL)  # more sweeps: the notice is not repeated
+        migrate_tenants(dsn)
+        time.sleep(2 * maintenance.SWEEP_INTERVAL)
+        log = consumer.log()
+        assert log.count("waiting for the database to be migrated") == 1, log
+        assert "Traceback" not in log and "ERROR" not in log, log
+        assert consumer.process.poll() is None
+    finally:
+        consumer.kill_group()
+        admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def test_the_hourly_expiry_before_migrations_logs_one_line(app):
+    from taskflask.jobs import expire_old_exports
+    name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
+    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    lines = []
+    handler = logging.Handler()
+    handler.emit = lambda record: lines.append(record.getMessage())
+    logging.getLogger("taskflask.jobs").addHandler(handler)
+    database.configure(SERVER_URL.rsplit("/", 1)[0] + "/" + name, maxsize=1)
+    try:
+        expire_old_exports.call_local()  # raises nothing
+    finally:
+        logging.getLogger("taskflask.jobs").removeHandler(handler)
+        database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+        admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    assert lines == ["export expiry skipped: the database is not migrated yet"]
+
+
+# --- the sweep and the stale-attempt guard, driven in this process
+
+def fabricate_claim(tenant, export_id, attempt, claimed_ago):
+    """Make ``export_id`` look claimed by attempt ``attempt`` of a worker nobody runs."""
     with database.transaction(tenant.schema) as cur:
-        cur.execute("SELECT attempts FROM exports WHERE id = %s", (export_id,))
-        assert cur.fetchone()["attempts"] == 1
+        cur.execute("UPDATE exports SET status = 'processing', attempts = %s, started_at = now() - %s WHERE id = %s",
+                    (attempt, claimed_ago, export_id))
+        cur.execute("""UPDATE public.active_exports
+                       SET attempt = %(attempt)s, lock_key = hashtext(%(id)s::text || '/' || %(attempt)s),
+                           claimed_at = now() - %(ago)s
+                       WHERE export_id = %(id)s RETURNING lock_key""",
+                    {"id": export_id, "attempt": attempt, "ago": claimed_ago})
+        return cur.fetchone()["lock_key"]
 
 
-def test_two_workers_racing_for_one_export_write_one_file(client, big_tenant):
-    tenant = big_tenant
-    export_id = start_export(client, tenant)
+def sweep(stuck_after=timedelta(minutes=15)):
+    return maintenance.sweep(database, huey.name, stuck_after, 3, enqueue_export)
+
+
+def test_the_sweep_takes_back_an_attempt_whose_lock_is_free_and_leaves_a_held_one(client, db, tenant):
+    tenant.add_task("one")
+    export_id, _ = start_export(client, tenant)
+    huey.flush()
+    lock_key = fabricate_claim(tenant, export_id, 1, timedelta(minutes=1))
+    holder = psycopg2.connect(os.environ["DATABASE_URL"])  # a live worker: its transaction holds the lock
+    try:
+        with holder.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (EXPORT_LOCK_NAMESPACE, lock_key))
+            assert sweep() == (0, 0)
+            assert export_state(client, tenant, export_id)["status"] == "processing"
+            assert sweep(stuck_after=timedelta(seconds=30)) == (1, 0)  # alive but hung
+        holder.rollback()
+    finally:
+        holder.close()
+    assert export_state(client, tenant, export_id)["status"] == "pending"
+    assert run_queued_jobs() == 1
+    assert export_state(client, tenant, export_id)["rowCount"] == 1
+
+
+def test_the_sweep_leaves_a_claim_younger_than_the_grace(client, tenant):
+    export_id, _ = start_export(client, tenant)
+    huey.flush()
+    fabricate_claim(tenant, export_id, 1, timedelta(0))
+    assert sweep() == (0, 0)
+    assert maintenance.sweep(database, huey.name, timedelta(minutes=15), 3, enqueue_export, grace=timedelta(0)) \
+        == (1, 0)
+
+
+def test_the_sweep_gives_up_after_the_last_attempt(client, db, tenant):
+    export_id, _ = start_export(client, tenant)
+    huey.flush()
+    fabricate_claim(tenant, export_id, 3, timedelta(minutes=1))
+    assert sweep() == (0, 1)
+    export = export_state(client, tenant, export_id)
+    assert export["status"] == "failed" and "too many times" in export["error"]
+    assert huey.pending_count() == 0
+    with db.cursor() as cur:
+        cur.execute("SELECT count(*) FROM public.active_exports WHERE export_id = %s", (export_id,))
+        assert cur.fetchone()[0] == 0
+    assert client.post("/tasks/export", headers=tenant.as_admin).status_code == 202
+
+
+def test_a_stale_attempt_cannot_complete_a_newer_one(client, tenant):
+    tenant.add_task("one")
+    export_id, _ = start_export(client, tenant)
+    huey.flush()
+    fabricate_claim(tenant, export_id, 1, timedelta(minutes=1))
+    assert sweep() == (1, 0)
+    huey.flush()
+    assert run_export(database, EXPORTS_DIR, tenant.schema, export_id) == "completed"  # attempt 2
+    with database.transaction(tenant.schema) as cur:
+        from taskflask.data.exports import complete_export
+        assert complete_export(cur, export_id, 1, 999) is False  # what the stale attempt 1 would do
+    assert export_state(client, tenant, export_id)["rowCount"] == 1
+
+
+def test_two_workers_racing_for_one_export_write_one_file(client, tenant):
+    import threading
+    tenant.add_task("one")
+    export_id, _ = start_export(client, tenant)
     huey.flush()
     outcomes = []
     threads = [threading.Thread(target=lambda: outcomes.append(
@@ -189,25 +453,12 @@ def test_two_workers_racing_for_one_export_write_one_file(client, big_tenant):
     for thread in threads:
         thread.join()
     assert outcomes.count("completed") == 1 and outcomes.count(None) == 3
-    assert_whole_file(client, tenant, export_id)
+    assert export_state(client, tenant, export_id)["rowCount"] == 1
+    assert attempts(tenant, export_id) == 1
 
 
-def test_reaper_gives_up_after_the_last_attempt(client, big_tenant):
-    tenant = big_tenant
-    export_id = start_export(client, tenant)
-    huey.flush()
-    with database.transaction(tenant.schema) as cur:
-        cur.execute("UPDATE exports SET status = 'processing', attempts = 3, started_at = now() WHERE id = %s",
-                    (export_id,))
-    assert maintenance.reap(database, EXPORTS_DIR, timedelta(0), 3, enqueue_export) == (0, 1)
-    export = export_state(client, tenant, export_id)
-    assert export["status"] == "failed" and "too many times" in export["error"]
-    assert huey.pending_count() == 0
-
-
-def test_expired_exports_lose_their_files(client, big_tenant):
-    tenant = big_tenant
-    export_id = start_export(client, tenant)
+def test_expired_exports_lose_their_files(client, tenant):
+    export_id, _ = start_export(client, tenant)
     huey.flush()
     run_export(database, EXPORTS_DIR, tenant.schema, export_id)
     assert maintenance.expire(database, EXPORTS_DIR, timedelta(days=7)) == 0
@@ -218,12 +469,27 @@ def test_expired_exports_lose_their_files(client, big_tenant):
     assert (response.status_code, response.json["error"]) == (410, "export_expired")
 
 
-def test_periodic_upkeep_is_scheduled():
+def test_the_hourly_expiry_puts_back_an_active_export_the_sweep_could_not_see(client, db, tenant):
+    export_id, _ = start_export(client, tenant)
+    huey.flush()
+    lock_key = fabricate_claim(tenant, export_id, 1, timedelta(minutes=1))
+    with db.cursor() as cur:
+        cur.execute("DELETE FROM public.active_exports WHERE export_id = %s", (export_id,))
+    assert sweep() == (0, 0)  # nothing to see
+
+    maintenance.expire(database, EXPORTS_DIR, timedelta(days=7))
+    with db.cursor() as cur:
+        cur.execute("SELECT attempt, lock_key FROM public.active_exports WHERE export_id = %s", (export_id,))
+        assert cur.fetchone() == (1, lock_key)
+    assert sweep() == (1, 0)  # its worker holds no lock: queued again
+    assert run_queued_jobs() == 1
+    assert export_state(client, tenant, export_id)["status"] == "completed"
+
+
+def test_only_the_expiry_is_a_periodic_job():
     from datetime import datetime
-    from taskflask.jobs import expire_old_exports, reap_stuck_exports
-    every_minute = datetime(2026, 1, 1, 10, 3)
-    reaper, expiry = reap_stuck_exports.s(), expire_old_exports.s()
-    assert reaper.validate_datetime(every_minute)
-    assert not expiry.validate_datetime(every_minute)
+    from taskflask.jobs import expire_old_exports
+    expiry = expire_old_exports.s()
+    assert not expiry.validate_datetime(datetime(2026, 1, 1, 10, 3))
     assert expiry.validate_datetime(datetime(2026, 1, 1, 10, 17))
-    assert {task.name for task in huey._registry.periodic_tasks} == {reaper.name, expiry.name}
+    assert {task.name for task in huey._registry.periodic_tasks} == {expiry.name}

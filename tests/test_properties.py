@@ -10,7 +10,8 @@ from psycopg2 import sql
 from conftest import EXPORTS_DIR, TenantFixture
 from taskflask.data.tasks import create_task
 from taskflask.db import database
-from taskflask.exporter import write_csv
+from taskflask.data.exports import create_export
+from taskflask.exporter import export_path, run_export
 from taskflask.schema_names import is_valid_schema_name
 
 FORMULA_STARTERS = "=+-@\t\r\n"
@@ -66,8 +67,9 @@ def test_exported_cells_are_neutralised_and_round_trip(csv_tenant, rows):
         cur.execute("DELETE FROM tasks")
         for title, description in rows:
             create_task(cur, title, description, csv_tenant.admin["id"])
-    path = EXPORTS_DIR / csv_tenant.schema / "property.csv"
-    assert write_csv(database, csv_tenant.schema, path) == len(rows)
+        export_id = create_export(cur, csv_tenant.schema, csv_tenant.admin["id"], queue=None)
+    assert run_export(database, EXPORTS_DIR, csv_tenant.schema, export_id) == "completed"
+    path = export_path(EXPORTS_DIR, csv_tenant.schema, export_id)
     with open(path, newline="", encoding="utf-8") as handle:
         exported = [(row["title"], row["description"]) for row in csv.DictReader(handle)]
 

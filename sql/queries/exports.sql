@@ -3,11 +3,19 @@ INSERT INTO exports (requested_by)
 VALUES (%(requested_by)s)
 RETURNING id;
 
+-- name: track
+-- Every pending or processing export has a row in public.active_exports (ids only).
+INSERT INTO public.active_exports (export_id, schema_name, queue)
+VALUES (%(id)s, %(schema)s, %(queue)s);
+
 -- name: get
 SELECT id, status, requested_by AS "requestedBy", row_count AS "rowCount",
        CASE WHEN status = 'completed' THEN '/exports/' || id || '/download' END AS "fileUrl",
        CASE WHEN status = 'failed' THEN error END AS error,
-       created_at AS "createdAt", completed_at AS "completedAt"
+       created_at AS "createdAt", completed_at AS "completedAt",
+       CASE WHEN status IN ('completed', 'expired') THEN row_count END AS "rowsWritten",
+       CASE WHEN status IN ('completed', 'expired') THEN row_count
+            WHEN status = 'processing' THEN rows_expected END AS "rowsExpected"
 FROM exports
 WHERE id = %(id)s;
 
@@ -15,21 +23,64 @@ WHERE id = %(id)s;
 SELECT id, status, requested_by AS "requestedBy", row_count AS "rowCount",
        CASE WHEN status = 'completed' THEN '/exports/' || id || '/download' END AS "fileUrl",
        CASE WHEN status = 'failed' THEN error END AS error,
-       created_at AS "createdAt", completed_at AS "completedAt"
+       created_at AS "createdAt", completed_at AS "completedAt",
+       CASE WHEN status IN ('completed', 'expired') THEN row_count END AS "rowsWritten",
+       CASE WHEN status IN ('completed', 'expired') THEN row_count
+            WHEN status = 'processing' THEN rows_expected END AS "rowsExpected"
 FROM exports
 ORDER BY created_at DESC, id DESC
 LIMIT %(limit)s;
 
+-- name: progress
+-- What the attempt's worker is doing, read from the backend that holds its lock:
+-- copying (pg_stat_progress_copy, PostgreSQL 14+: its rows so far); starting
+-- (in start_attempt, or in the COPY statement before its progress row appears:
+-- on Citus the coordinator plans it first); or else past its COPY, every row
+-- written. Only public and catalog objects: on Citus this runs on the
+-- coordinator, where the lock lives.
+SELECT p.tuples_processed AS copying,
+       s.query LIKE '%%pg_advisory_xact_lock(%%'
+       OR (s.state = 'active' AND s.query LIKE '%%TO STDOUT%%') AS starting
+FROM public.active_exports a
+JOIN pg_catalog.pg_locks l
+  ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+ AND l.classid = %(namespace)s AND l.objid = a.lock_key::oid
+ AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
+JOIN pg_catalog.pg_stat_activity s ON s.pid = l.pid
+LEFT JOIN pg_catalog.pg_stat_progress_copy p ON p.pid = l.pid
+WHERE a.export_id = %(id)s;
+
 -- name: active
 SELECT id, status FROM exports WHERE status IN ('pending', 'processing');
 
+-- name: state
+SELECT status, attempts FROM exports WHERE id = %(id)s;
+
 -- name: claim
 -- Only one worker can move a pending export to processing; the attempt number
--- it gets back guards its later updates against a stale worker.
+-- it gets back guards its later updates against a stale worker. The count is
+-- the total of its progress.
 UPDATE exports
-SET status = 'processing', started_at = %(now)s, attempts = attempts + 1, error = NULL
+SET status = 'processing', started_at = %(now)s, attempts = attempts + 1, error = NULL,
+    rows_expected = (SELECT count(*) FROM tasks)
 WHERE id = %(id)s AND status = 'pending'
 RETURNING attempts;
+
+-- name: track_claim
+-- The attempt's lock key; its worker takes the lock at the start of the COPY's transaction.
+INSERT INTO public.active_exports AS a (export_id, schema_name, attempt, lock_key, claimed_at)
+VALUES (%(id)s, %(schema)s, %(attempt)s, hashtext(%(id)s::uuid::text || '/' || %(attempt)s), now())
+ON CONFLICT (export_id) DO UPDATE
+SET attempt = excluded.attempt, lock_key = excluded.lock_key, claimed_at = excluded.claimed_at
+RETURNING lock_key;
+
+-- name: start_attempt
+-- The first statement of the COPY's transaction, in one round trip: the attempt's
+-- lock, held until the transaction ends (PostgreSQL releases it if the worker's
+-- connection dies), then whether the attempt still holds the export.
+SET LOCAL TimeZone TO 'UTC';
+SELECT pg_advisory_xact_lock(%(namespace)s, %(lock_key)s);
+SELECT 1 AS holds FROM exports WHERE id = %(id)s AND status = 'processing' AND attempts = %(attempt)s;
 
 -- name: complete
 UPDATE exports
@@ -42,6 +93,21 @@ UPDATE exports
 SET status = 'pending', error = %(error)s, queued_at = %(now)s
 WHERE id = %(id)s AND status = 'processing' AND (%(attempt)s::int IS NULL OR attempts = %(attempt)s);
 
+-- name: take_back
+-- The sweeper's release of an attempt whose worker died or hung; skips a row the
+-- worker has locked (it is completing the export at this moment).
+UPDATE exports
+SET status = 'pending', error = %(error)s, queued_at = %(now)s
+WHERE id = (SELECT id FROM exports WHERE id = %(id)s AND status = 'processing' AND attempts = %(attempt)s
+            FOR UPDATE SKIP LOCKED);
+
+-- name: give_up
+-- The sweeper's end of an export whose workers died too many times (skipping a locked row, as take_back).
+UPDATE exports
+SET status = 'failed', error = %(error)s, completed_at = %(now)s
+WHERE id = (SELECT id FROM exports WHERE id = %(id)s AND status = 'processing' AND attempts = %(attempt)s
+            FOR UPDATE SKIP LOCKED);
+
 -- name: fail
 -- The last attempt failed (attempt given), or the job could not be queued (pending).
 UPDATE exports
@@ -49,27 +115,47 @@ SET status = 'failed', error = %(error)s, completed_at = %(now)s
 WHERE id = %(id)s
   AND (status = 'pending' OR (status = 'processing' AND attempts = %(attempt)s::int));
 
--- name: release_stuck
--- Processing for too long: its worker died (kill -9, lost machine). Run it again.
-UPDATE exports
-SET status = 'pending', queued_at = %(now)s,
-    error = 'The worker stopped before finishing; the export was queued again.'
-WHERE status = 'processing' AND started_at < %(before)s AND attempts < %(max_attempts)s
-RETURNING id;
+-- name: requeued
+UPDATE public.active_exports
+SET attempt = NULL, lock_key = NULL, claimed_at = NULL, queued_at = now()
+WHERE export_id = %(id)s;
 
--- name: fail_stuck
-UPDATE exports
-SET status = 'failed', completed_at = %(now)s,
-    error = 'The worker stopped before finishing, too many times.'
-WHERE status = 'processing' AND started_at < %(before)s AND attempts >= %(max_attempts)s
-RETURNING id;
+-- name: untrack
+DELETE FROM public.active_exports WHERE export_id = %(id)s;
+
+-- name: lost_runs
+-- Processing exports whose worker is gone (its lock is free) or hung (running
+-- longer than stuck_after). A claim younger than the grace is left alone: its
+-- worker is between committing the claim and taking the lock.
+SELECT export_id, schema_name, attempt, claimed_at < now() - %(stuck_after)s AS hung
+FROM public.active_exports a
+WHERE (queue = %(queue)s OR queue IS NULL) AND attempt IS NOT NULL AND claimed_at < now() - %(grace)s
+  AND (claimed_at < now() - %(stuck_after)s OR NOT EXISTS (
+        SELECT 1 FROM pg_catalog.pg_locks l
+        WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
+          AND l.classid = %(namespace)s AND l.objid = a.lock_key::oid
+          AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())))
+ORDER BY claimed_at;
 
 -- name: requeue_waiting
 -- Pending for too long: its job may have been lost with Redis. Queue it again.
-UPDATE exports
-SET queued_at = %(now)s
-WHERE status = 'pending' AND queued_at < %(before)s
-RETURNING id;
+UPDATE public.active_exports
+SET queued_at = now()
+WHERE (queue = %(queue)s OR queue IS NULL) AND attempt IS NULL AND queued_at < now() - %(stuck_after)s
+RETURNING export_id, schema_name;
+
+-- name: waiting_or_running
+SELECT id, CASE WHEN status = 'processing' THEN attempts END AS attempt, started_at, queued_at
+FROM exports WHERE status IN ('pending', 'processing');
+
+-- name: retrack
+-- An active export that public.active_exports lost (one made by an older release,
+-- or a commit that reached a Citus worker node but not the coordinator).
+INSERT INTO public.active_exports (export_id, schema_name, attempt, lock_key, claimed_at, queued_at)
+SELECT %(id)s, %(schema)s, %(attempt)s::int,
+       CASE WHEN %(attempt)s::int IS NOT NULL THEN hashtext(%(id)s::uuid::text || '/' || %(attempt)s) END,
+       %(claimed_at)s, %(queued_at)s
+ON CONFLICT (export_id) DO NOTHING;
 
 -- name: expire
 UPDATE exports

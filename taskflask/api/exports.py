@@ -9,7 +9,7 @@ from taskflask.errors import ApiError, not_found
 from taskflask.exporter import export_path
 from taskflask.openapi import documented
 from taskflask.schemas import ExportCreatedSchema, ExportSchema
-from taskflask.jobs import enqueue_export
+from taskflask.jobs import enqueue_export, huey
 from taskflask.tenancy import admin_required, commit_tenant_transaction, load_tenant_from_headers
 
 bp = Blueprint("exports", __name__)
@@ -26,7 +26,7 @@ def start():
     if running:
         raise export_in_progress(running)
     try:
-        export_id = create_export(g.db, g.user.id)
+        export_id = create_export(g.db, g.tenant.schema, g.user.id, huey.name)
     except pg_errors.UniqueViolation:  # another request started one a moment ago
         raise export_in_progress(None) from None
     commit_tenant_transaction()

@@ -1,21 +1,51 @@
 """Export records of one tenant and their state machine:
 pending -> processing -> completed -> expired, or -> failed (processing -> pending to retry).
+
+Each pending or processing export also has a row in ``public.active_exports``
+(ids only), changed in the same transaction as the export, so that the sweeper
+finds lost work in one table. A processing attempt's worker holds an advisory
+lock (EXPORT_LOCK_NAMESPACE, lock_key) while it runs; the lock tells the
+sweeper the worker lives, and tells GET /exports/<id> which backend's COPY
+progress to read.
 """
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
 from taskflask import queries
 
 Q = queries.load("exports")
+# First key of the export locks (migrations use 0x7A5C with the schema's hash).
+EXPORT_LOCK_NAMESPACE = 0x7A5E
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One attempt at an export: its number and the key of the lock its worker holds."""
+
+    attempt: int
+    lock_key: int
+
+
+@dataclass(frozen=True)
+class LostRun:
+    """A processing attempt whose worker died (or hung, past stuck_after)."""
+
+    export_id: str
+    schema: str
+    attempt: int
+    hung: bool
 
 
 def _now():
     return datetime.now(timezone.utc)
 
 
-def create_export(cur, requested_by):
-    """A pending export; returns its id. Raises UniqueViolation while another is active."""
+def create_export(cur, schema, requested_by, queue):
+    """A pending export whose job goes to ``queue``; returns its id. Raises UniqueViolation while another is active."""
     cur.execute(Q.insert, {"requested_by": requested_by})
-    return cur.fetchone()["id"]
+    export_id = cur.fetchone()["id"]
+    cur.execute(Q.track, {"id": export_id, "schema": schema, "queue": queue})
+    return export_id
 
 
 def active_export(cur):
@@ -24,55 +54,149 @@ def active_export(cur):
     return cur.fetchone()
 
 
+def rows_written(cur, export):
+    """Rows the running attempt of ``export`` has written so far; None when no worker holds it."""
+    cur.execute(Q.progress, {"id": export["id"], "namespace": EXPORT_LOCK_NAMESPACE})
+    worker = cur.fetchone()
+    if worker is None:
+        return None
+    if worker["copying"] is not None:
+        return worker["copying"]
+    return 0 if worker["starting"] else export["rowsExpected"]
+
+
+def _with_progress(cur, export):
+    """A processing export with its live rowsWritten (re-read if its worker just finished)."""
+    if export is None or export["status"] != "processing":
+        return export
+    written = rows_written(cur, export)
+    if written is None:  # finished a moment ago, or its worker died
+        cur.execute(Q.get, {"id": export["id"]})
+        fresh = cur.fetchone()
+        if fresh["status"] != "processing":
+            return fresh
+        written = 0
+    export["rowsWritten"] = written
+    return export
+
+
 def get_export(cur, export_id):
-    """One export in the API's shape, or None."""
+    """One export in the API's shape (a running one with its progress), or None."""
     cur.execute(Q.get, {"id": export_id})
-    return cur.fetchone()
+    return _with_progress(cur, cur.fetchone())
 
 
 def list_exports(cur, limit=100):
     """The newest exports."""
     cur.execute(Q.list, {"limit": limit})
-    return cur.fetchall()
+    return [_with_progress(cur, export) for export in cur.fetchall()]
 
 
-def claim_export(cur, export_id):
-    """pending -> processing; the attempt number, or None when someone else has it or it is done."""
+def claim_export(cur, schema, export_id):
+    """pending -> processing; the Claim, or None when someone else has it or it is done."""
     cur.execute(Q.claim, {"id": export_id, "now": _now()})
     row = cur.fetchone()
-    return row["attempts"] if row else None
+    if row is None:
+        return None
+    cur.execute(Q.track_claim, {"id": export_id, "schema": schema, "attempt": row["attempts"]})
+    return Claim(row["attempts"], cur.fetchone()["lock_key"])
+
+
+def start_attempt(cur, export_id, claim):
+    """Take the attempt's lock for the rest of the transaction (and UTC for the COPY).
+
+    False if the attempt was taken back before its worker got here.
+    """
+    cur.execute(Q.start_attempt, {"id": export_id, "attempt": claim.attempt,
+                                  "namespace": EXPORT_LOCK_NAMESPACE, "lock_key": claim.lock_key})
+    return cur.fetchone() is not None
 
 
 def complete_export(cur, export_id, attempt, row_count):
-    """processing -> completed with its row count (only by the attempt that holds it)."""
+    """processing -> completed with its row count; False unless ``attempt`` still holds it."""
     cur.execute(Q.complete, {"id": export_id, "attempt": attempt, "row_count": row_count, "now": _now()})
+    if cur.rowcount != 1:
+        return False
+    cur.execute(Q.untrack, {"id": export_id})
+    return True
 
 
 def release_export(cur, export_id, error, attempt=None):
     """processing -> pending so that it runs again (attempt None: whichever attempt holds it)."""
     cur.execute(Q.release, {"id": export_id, "attempt": attempt, "error": error, "now": _now()})
+    return _requeued(cur, export_id)
+
+
+def _requeued(cur, export_id):
+    if cur.rowcount != 1:
+        return False
+    cur.execute(Q.requeued, {"id": export_id})
+    return True
 
 
 def fail_export(cur, export_id, error, attempt=None):
     """pending (or the given processing attempt) -> failed, with the reason."""
     cur.execute(Q.fail, {"id": export_id, "attempt": attempt, "error": error, "now": _now()})
+    if cur.rowcount != 1:
+        return False
+    cur.execute(Q.untrack, {"id": export_id})
+    return True
 
 
-def _ids(cur, query, **params):
-    cur.execute(query, params)
-    return [row["id"] for row in cur.fetchall()]
+def forget_if_finished(cur, export_id):
+    """Drop the export's active_exports row unless the export is pending or processing."""
+    cur.execute(Q.state, {"id": export_id})
+    row = cur.fetchone()
+    if row is None or row["status"] not in ("pending", "processing"):
+        cur.execute(Q.untrack, {"id": export_id})
 
 
-def reap_exports(cur, stuck_after, max_attempts):
-    """Exports whose worker vanished: (ids to queue again, ids given up as failed)."""
-    now = _now()
-    before = now - stuck_after
-    requeue = _ids(cur, Q.release_stuck, before=before, max_attempts=max_attempts, now=now)
-    failed = _ids(cur, Q.fail_stuck, before=before, max_attempts=max_attempts, now=now)
-    requeue += _ids(cur, Q.requeue_waiting, before=before, now=now)
-    return requeue, failed
+def forget_export(cur, export_id):
+    """Drop the export's active_exports row (its tenant is gone)."""
+    cur.execute(Q.untrack, {"id": export_id})
+
+
+def lost_runs(cur, queue, grace, stuck_after):
+    """Attempts of ``queue``'s exports whose lock is free (worker dead) or that run past ``stuck_after``."""
+    cur.execute(Q.lost_runs, {"queue": queue, "grace": grace, "stuck_after": stuck_after,
+                              "namespace": EXPORT_LOCK_NAMESPACE})
+    return [LostRun(str(row["export_id"]), row["schema_name"], row["attempt"], row["hung"])
+            for row in cur.fetchall()]
+
+
+def take_back(cur, run, error):
+    """The lost attempt -> pending; False if it finished or its worker is completing it right now."""
+    cur.execute(Q.take_back, {"id": run.export_id, "attempt": run.attempt, "error": error, "now": _now()})
+    return _requeued(cur, run.export_id)
+
+
+def give_up(cur, run, error):
+    """The lost attempt -> failed (it was the last one); False as for take_back."""
+    cur.execute(Q.give_up, {"id": run.export_id, "attempt": run.attempt, "error": error, "now": _now()})
+    if cur.rowcount != 1:
+        return False
+    cur.execute(Q.untrack, {"id": run.export_id})
+    return True
+
+
+def requeue_waiting(cur, queue, stuck_after):
+    """``queue``'s exports pending longer than ``stuck_after`` (job lost?): [(schema, id)], marked queued now."""
+    cur.execute(Q.requeue_waiting, {"queue": queue, "stuck_after": stuck_after})
+    return [(row["schema_name"], str(row["export_id"])) for row in cur.fetchall()]
+
+
+def track_untracked(cur, schema):
+    """Give every pending or processing export of ``schema`` its active_exports row; returns how many lacked one."""
+    cur.execute(Q.waiting_or_running)
+    added = 0
+    for export in cur.fetchall():
+        cur.execute(Q.retrack, {"id": export["id"], "schema": schema, "attempt": export["attempt"],
+                                "claimed_at": export["started_at"], "queued_at": export["queued_at"]})
+        added += cur.rowcount
+    return added
 
 
 def expire_exports(cur, ttl: timedelta):
     """completed -> expired for exports older than ``ttl``; returns their ids."""
-    return _ids(cur, Q.expire, before=_now() - ttl)
+    cur.execute(Q.expire, {"before": _now() - ttl})
+    return [row["id"] for row in cur.fetchall()]

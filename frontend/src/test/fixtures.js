@@ -38,8 +38,12 @@ export function exportJob(overrides = {}) {
     status: 'pending',
     requestedBy: admin.id,
     rowCount: null,
+    fileUrl: null,
+    error: null,
     createdAt: '2026-11-29T12:00:00.000Z',
     completedAt: null,
+    rowsWritten: null,
+    rowsExpected: null,
     ...overrides,
   };
 }

@@ -3,6 +3,8 @@ import { ErrorAlert } from '../../../components/Alert';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { Time } from '../../../components/Time';
 import { fetchExportFile } from '../api/exports';
+import { formatRows } from '../format';
+import { ExportProgress } from './ExportProgress';
 
 /** Save a Blob under `filename` through a temporary <a download>. */
 function saveBlob(blob, filename) {
@@ -18,11 +20,11 @@ function saveBlob(blob, filename) {
 }
 
 function describeRows(exp) {
-  if (exp.rowCount == null) return exp.status === 'failed' ? 'No file' : 'Counting rows…';
-  return exp.rowCount === 1 ? '1 row' : `${exp.rowCount} rows`;
+  if (exp.rowCount == null) return exp.status === 'failed' ? 'No file' : 'Waiting for a worker…';
+  return formatRows(exp.rowCount);
 }
 
-/** One export: live status, row count, times and the CSV download. */
+/** One export: live status (a progress bar while it runs), row count, times and the CSV download. */
 export function ExportItem({ exp, session }) {
   const [downloading, setDownloading] = useState(false);
   const [error, setError] = useState(null);
@@ -47,13 +49,14 @@ export function ExportItem({ exp, session }) {
           Export <Time value={exp.createdAt} />
         </h3>
         <p className="export-meta">
-          <span>{describeRows(exp)}</span>
+          {exp.status !== 'processing' && <span>{describeRows(exp)}</span>}
           {exp.completedAt && (
             <span>
               {exp.status === 'failed' ? 'Failed' : 'Finished'} <Time value={exp.completedAt} />
             </span>
           )}
         </p>
+        {exp.status === 'processing' && <ExportProgress written={exp.rowsWritten} expected={exp.rowsExpected} />}
         {exp.status === 'failed' && exp.error && <p className="export-error">{exp.error}</p>}
         <ErrorAlert error={error} title="Download failed." />
       </div>

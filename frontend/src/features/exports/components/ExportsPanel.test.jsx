@@ -55,6 +55,48 @@ describe('ExportsPanel', () => {
     expect(fetchMock.mock.calls.length).toBe(calls);
   });
 
+  it('shows a running export as a progress bar with its percent and rows, then its row count', async () => {
+    const states = [
+      exportJob({ status: 'processing', rowsWritten: 0, rowsExpected: 1000300 }),
+      exportJob({ status: 'processing', rowsWritten: 450135, rowsExpected: 1000300 }),
+      exportJob({
+        status: 'completed',
+        rowCount: 1000300,
+        rowsWritten: 1000300,
+        rowsExpected: 1000300,
+        fileUrl: '/exports/exp-1/download',
+        completedAt: '2026-11-29T12:00:05.000Z',
+      }),
+    ];
+    let next = 0;
+    installFakeFetch({
+      'GET /exports': [states[0]],
+      'GET /exports/exp-1': () => states[Math.min(++next, states.length - 1)],
+    });
+    renderPanel();
+
+    const bar = await screen.findByRole('progressbar', { name: 'Export progress' });
+    expect(bar).toHaveAttribute('value', '0');
+    expect(screen.getByText(/0 of 1,000,300 rows/)).toHaveTextContent('0% · 0 of 1,000,300 rows');
+    await waitFor(() => expect(bar).toHaveAttribute('value', '45'));
+    expect(screen.getByText(/of 1,000,300 rows/)).toHaveTextContent('45% · 450,135 of 1,000,300 rows');
+
+    const latest = screen.getByRole('list', { name: 'Latest export' });
+    await waitFor(() => expect(latest).toHaveTextContent('1,000,300 rows'));
+    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+    expect(latest).toHaveTextContent('Completed');
+  });
+
+  it('says a running export is starting until its total is known', async () => {
+    installFakeFetch({
+      'GET /exports': [exportJob({ status: 'processing', rowsWritten: 0, rowsExpected: null })],
+      'GET /exports/exp-1': exportJob({ status: 'processing', rowsWritten: 0, rowsExpected: null }),
+    });
+    renderPanel();
+    expect(await screen.findByText('Starting…')).toBeInTheDocument();
+    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+  });
+
   it('shows why an export failed', async () => {
     installFakeFetch({ 'GET /exports': [exportJob({ status: 'failed', error: 'Disk full' })] });
     renderPanel();
