@@ -4,7 +4,7 @@ Every API view declares itself with ``@documented``: its summary, who may
 call it (``access``), its body, query and answer. The document at
 /openapi.json and the page at /docs are built from those declarations.
 """
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -16,13 +16,17 @@ from taskflask import schemas
 ACCESS_LEVELS = ("public", "tenant", "user", "admin")
 ERROR_DESCRIPTIONS = {
     400: "Invalid input, header or JSON (see `errors` per field)",
+    401: "The operator key is missing or wrong (`Authorization: Bearer <ADMIN_TOKEN>`)",
     403: "The user is not a member of this organization, or not an admin",
     404: "No such organization or object",
+    408: "The body did not arrive within the server's read timeout",
     409: "Conflict with stored data",
     410: "The export's file is gone",
     413: "Body larger than 1 MiB",
     415: "Body is not JSON",
+    414: "The request line (method, path and query string) is longer than the server accepts",
     429: "An export of this organization is still running (its id is in `exportId`)",
+    431: "The request headers are too many or too large",
     503: "PostgreSQL or Redis unreachable, or the organization's schema is being upgraded; "
          "retry after `Retry-After` seconds",
 }
@@ -44,6 +48,15 @@ class Operation:
     query: type | None = None
     errors: tuple = field(default_factory=tuple)
     content_type: str = "application/json"
+    operator_key: bool = False  # guarded by taskflask.operator_key.operator_only
+
+
+OPERATOR_KEY_SCHEME = {
+    "type": "http", "scheme": "bearer",
+    "description": "The operator key, ADMIN_TOKEN. When the server has one, creating and deleting organizations "
+                   "and adding users need `Authorization: Bearer <ADMIN_TOKEN>`; without one those routes are "
+                   "open (for local use) and the document lists no security requirement on them.",
+}
 
 
 def documented(summary, access, **details):
@@ -53,7 +66,7 @@ def documented(summary, access, **details):
     operation = Operation(summary, access, **details)
 
     def decorate(view):
-        view.operation = operation
+        view.operation = replace(operation, operator_key=getattr(view, "needs_operator_key", False))
         return view
     return decorate
 
@@ -70,18 +83,26 @@ def header_parameters(access):
     ]
 
 
-def error_statuses(operation, has_path_id):
-    statuses = set(operation.errors) | {503}
+def error_statuses(operation, has_path_id, operator_key_set):
+    # 414 and 431 come from gunicorn, before the app sees the request.
+    statuses = set(operation.errors) | {414, 431, 503}
     if operation.access != "public" or has_path_id:
         statuses |= {400, 404}
     if operation.access in ("user", "admin"):
         statuses.add(403)
     if operation.body:
-        statuses |= {400, 413, 415}
+        statuses |= {400, 408, 413, 415}
+    if operation.operator_key and operator_key_set:
+        statuses.add(401)
     return sorted(statuses)
 
 
-def operation_dict(operation, path_ids):
+def body_is_required(body):
+    """A body with a required field: a missing body is 400, so the document says required."""
+    return any(item.required for item in body().fields.values())
+
+
+def operation_dict(operation, path_ids, operator_key_set=False):
     """One OpenAPI operation object."""
     parameters = header_parameters(operation.access)
     parameters += [{"in": "path", "name": name, "required": True, "schema": {"type": "string", "format": "uuid"}}
@@ -94,13 +115,16 @@ def operation_dict(operation, path_ids):
         item = operation.answer
         content = {"application/json": {"schema": {"type": "array", "items": item} if operation.many else item}}
     responses = {str(operation.status): {"description": operation.summary, "content": content}}
-    for status in error_statuses(operation, bool(path_ids)):
+    for status in error_statuses(operation, bool(path_ids), operator_key_set):
         responses[str(status)] = {"description": ERROR_DESCRIPTIONS.get(status, "Error"),
                                   "content": {"application/json": {"schema": "Error"}}}
     document = {"summary": operation.summary, "parameters": parameters, "responses": responses,
                 "x-access": operation.access}
     if operation.body:
-        document["requestBody"] = {"required": False, "content": {"application/json": {"schema": operation.body}}}
+        document["requestBody"] = {"required": body_is_required(operation.body),
+                                   "content": {"application/json": {"schema": operation.body}}}
+    if operation.operator_key and operator_key_set:
+        document["security"] = [{"operatorKey": []}]
     return document
 
 
@@ -126,10 +150,12 @@ def build_spec(app):
                    info={"description": "Multi-tenant task manager: one PostgreSQL schema per organization."})
     for name, schema in RESPONSE_SCHEMAS.items():
         spec.components.schema(name, schema=schema)
+    spec.components.security_scheme("operatorKey", OPERATOR_KEY_SCHEME)
+    operator_key_set = bool(app.config.get("ADMIN_TOKEN"))
     paths = {}
     for rule, method, operation in documented_routes(app):
         path, path_ids = openapi_path(rule)
-        paths.setdefault(path, {})[method.lower()] = operation_dict(operation, path_ids)
+        paths.setdefault(path, {})[method.lower()] = operation_dict(operation, path_ids, operator_key_set)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()

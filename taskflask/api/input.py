@@ -2,17 +2,40 @@
 import json
 from functools import lru_cache
 
-from flask import request
+from flask import current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from taskflask.errors import ApiError
 
 
-def json_body(schema):
-    """The JSON body loaded through ``schema``; an empty body counts as ``{}``.
+BODY_KEY = "taskflask.body"
 
-    Werkzeug raises 413 while reading a body over MAX_CONTENT_LENGTH.
+
+def request_body():
+    """The whole body, read once: 413 beyond MAX_CONTENT_LENGTH, 408 when the client is too slow.
+
+    Werkzeug refuses a Content-Length over the limit; a chunked body has none, so it is read
+    up to one byte past the limit. The server bounds how long reads wait (408 after that).
     """
-    raw = request.get_data(cache=True)
+    environ = request.environ
+    if BODY_KEY not in environ:
+        try:
+            if request.content_length is None and environ.get("wsgi.input_terminated"):
+                limit = current_app.config["MAX_CONTENT_LENGTH"]
+                body = environ["wsgi.input"].read(limit + 1)
+                if len(body) > limit:
+                    raise RequestEntityTooLarge()
+            else:
+                body = request.get_data(cache=True)
+        except TimeoutError:
+            raise ApiError(408, "request_timeout", "The request body did not arrive in time.") from None
+        environ[BODY_KEY] = body
+    return environ[BODY_KEY]
+
+
+def json_body(schema):
+    """The JSON body loaded through ``schema``; an empty body counts as ``{}``."""
+    raw = request_body()
     if not raw.strip():
         return schema.load({})
     if not request.is_json:
