@@ -14,14 +14,18 @@ BODY_KEY = "taskflask.body"
 def request_body():
     """The whole body, read once: 413 beyond MAX_CONTENT_LENGTH, 408 when the client is too slow.
 
-    Werkzeug refuses a Content-Length over the limit; a chunked body has none, so it is read
-    up to one byte past the limit. The server bounds how long reads wait (408 after that).
+    A server that ends the stream itself (gunicorn: the Content-Length, or the last chunk of a
+    chunked body, which has no length to check up front) is read directly, up to one byte past
+    the limit; Werkzeug's own wrapper would report a read that timed out as a disconnect (400).
+    gunicorn.conf.py's worker bounds how long reads wait: then 408.
     """
     environ = request.environ
     if BODY_KEY not in environ:
+        limit = current_app.config["MAX_CONTENT_LENGTH"]
+        if (request.content_length or 0) > limit:
+            raise RequestEntityTooLarge()
         try:
-            if request.content_length is None and environ.get("wsgi.input_terminated"):
-                limit = current_app.config["MAX_CONTENT_LENGTH"]
+            if environ.get("wsgi.input_terminated"):
                 body = environ["wsgi.input"].read(limit + 1)
                 if len(body) > limit:
                     raise RequestEntityTooLarge()
