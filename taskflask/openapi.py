@@ -30,6 +30,33 @@ ERROR_DESCRIPTIONS = {
     503: "PostgreSQL or Redis unreachable, or the organization's schema is being upgraded; "
          "retry after `Retry-After` seconds",
 }
+# OpenAPI links: how an answer's ids feed the next requests (clients and Schemathesis' stateful
+# phase follow them). Keyed by the endpoint that answers; each link names its target's operationId.
+TENANT_OF_PATH = {"header.x-tenant-id": "$request.path.organization_id"}
+AS_REQUEST_USER = {"header.x-tenant-id": "$request.header.x-tenant-id", "header.x-user-id": "$request.header.x-user-id"}
+LINKS = {
+    "organizations.create": {
+        "AddUser": ("organizations.add_user", {"organization_id": "$response.body#/id"}),
+        "ListUsers": ("organizations.users", {"organization_id": "$response.body#/id"}),
+        "ListTasks": ("tasks.list_page", {"header.x-tenant-id": "$response.body#/id"}),
+    },
+    "organizations.add_user": {
+        "CreateTask": ("tasks.create", {**TENANT_OF_PATH, "header.x-user-id": "$response.body#/id"}),
+        "ListTasks": ("tasks.list_page", {**TENANT_OF_PATH, "header.x-user-id": "$response.body#/id"}),
+        "StartExport": ("exports.start", {**TENANT_OF_PATH, "header.x-user-id": "$response.body#/id"}),
+        "ListExports": ("exports.list_recent", {**TENANT_OF_PATH, "header.x-user-id": "$response.body#/id"}),
+        "DeleteOrganization": ("organizations.delete", {"organization_id": "$request.path.organization_id",
+                                                        **TENANT_OF_PATH, "header.x-user-id": "$response.body#/id"}),
+    },
+    "tasks.create": {
+        "UpdateTask": ("tasks.update", {"task_id": "$response.body#/id", **AS_REQUEST_USER}),
+    },
+    "exports.start": {
+        "GetExport": ("exports.status", {"export_id": "$response.body#/exportId", **AS_REQUEST_USER}),
+        "DownloadExport": ("exports.download", {"export_id": "$response.body#/exportId", **AS_REQUEST_USER}),
+    },
+}
+
 RESPONSE_SCHEMAS = {
     "Organization": schemas.OrganizationSchema, "User": schemas.UserSchema, "Task": schemas.TaskSchema,
     "Export": schemas.ExportSchema, "ExportCreated": schemas.ExportCreatedSchema, "Error": schemas.ErrorSchema,
@@ -102,8 +129,8 @@ def body_is_required(body):
     return any(item.required for item in body().fields.values())
 
 
-def operation_dict(operation, path_ids, operator_key_set=False):
-    """One OpenAPI operation object."""
+def operation_dict(operation, path_ids, operator_key_set=False, endpoint=None):
+    """One OpenAPI operation object; ``endpoint`` (the Flask endpoint) is its operationId."""
     parameters = header_parameters(operation.access)
     parameters += [{"in": "path", "name": name, "required": True, "schema": {"type": "string", "format": "uuid"}}
                    for name in path_ids]
@@ -115,11 +142,17 @@ def operation_dict(operation, path_ids, operator_key_set=False):
         item = operation.answer
         content = {"application/json": {"schema": {"type": "array", "items": item} if operation.many else item}}
     responses = {str(operation.status): {"description": operation.summary, "content": content}}
+    if endpoint in LINKS:
+        responses[str(operation.status)]["links"] = {
+            name: {"operationId": target, "parameters": parameters}
+            for name, (target, parameters) in LINKS[endpoint].items()}
     for status in error_statuses(operation, bool(path_ids), operator_key_set):
         responses[str(status)] = {"description": ERROR_DESCRIPTIONS.get(status, "Error"),
                                   "content": {"application/json": {"schema": "Error"}}}
     document = {"summary": operation.summary, "parameters": parameters, "responses": responses,
                 "x-access": operation.access}
+    if endpoint:
+        document["operationId"] = endpoint
     if operation.body:
         document["requestBody"] = {"required": body_is_required(operation.body),
                                    "content": {"application/json": {"schema": operation.body}}}
@@ -155,7 +188,8 @@ def build_spec(app):
     paths = {}
     for rule, method, operation in documented_routes(app):
         path, path_ids = openapi_path(rule)
-        paths.setdefault(path, {})[method.lower()] = operation_dict(operation, path_ids, operator_key_set)
+        paths.setdefault(path, {})[method.lower()] = operation_dict(operation, path_ids, operator_key_set,
+                                                                    rule.endpoint)
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
