@@ -17,7 +17,7 @@ ACCESS_LEVELS = ("public", "tenant", "user", "admin")
 ERROR_DESCRIPTIONS = {
     400: "Invalid input, header or JSON (see `errors` per field)",
     401: "The operator key is missing or wrong (`Authorization: Bearer <ADMIN_TOKEN>`)",
-    403: "The user is not a member of this organization, or not an admin",
+    403: "x-user-id names no user of this organization, or one who is not an admin where one is needed",
     404: "No such organization or object",
     408: "The body did not arrive within the server's read timeout",
     409: "Conflict with stored data",
@@ -115,7 +115,7 @@ def error_statuses(operation, has_path_id, operator_key_set):
     statuses = set(operation.errors) | {414, 431, 503}
     if operation.access != "public" or has_path_id:
         statuses |= {400, 404}
-    if operation.access in ("user", "admin"):
+    if operation.access != "public":  # an x-user-id, even an optional one, must name a user of the tenant
         statuses.add(403)
     if operation.body:
         statuses |= {400, 408, 413, 415}

@@ -84,8 +84,8 @@ SCHEMA_NAME_PATTERN = (rf"^[{TRIMMED_CLASS}]*(?!pg_)(?!(?:public|information_sch
 class SchemaName(fields.String):
     """A tenant schema name (1-63 of a-z, 0-9, _, not starting with a digit, not reserved), trimmed."""
 
-    def __init__(self, **kwargs):
-        super().__init__(metadata={"pattern": SCHEMA_NAME_PATTERN}, **kwargs)
+    def __init__(self, metadata=None, **kwargs):
+        super().__init__(metadata={"pattern": SCHEMA_NAME_PATTERN, **(metadata or {})}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs).strip(TRIMMED)
@@ -114,25 +114,26 @@ class RequestSchema(Schema):
 
 
 class OrganizationCreateSchema(RequestSchema):
-    name = Text(required=True, trim=True, min_length=1, max_length=200)
-    schema_name = SchemaName(required=True, data_key="schemaName")
+    name = Text(required=True, trim=True, min_length=1, max_length=200, metadata={"example": "Acme Corp"})
+    schema_name = SchemaName(required=True, data_key="schemaName", metadata={"example": "acme"})
 
 
 class OrganizationDeleteSchema(RequestSchema):
     """The schema name, repeated as confirmation that this organization is the one to delete."""
 
-    schema_name = Text(required=True, data_key="schemaName", trim=True, max_length=200)
+    schema_name = Text(required=True, data_key="schemaName", trim=True, max_length=200, metadata={"example": "acme"})
 
 
 class UserCreateSchema(RequestSchema):
-    name = Text(required=True, trim=True, min_length=1, max_length=200)
-    email = EmailAddress(required=True, validate=validate.Length(3, 320))
-    role = fields.String(load_default="member", validate=validate.OneOf(ROLES))
+    name = Text(required=True, trim=True, min_length=1, max_length=200, metadata={"example": "Alice"})
+    email = EmailAddress(required=True, validate=validate.Length(3, 320), metadata={"example": "alice@acme.com"})
+    role = fields.String(load_default="member", validate=validate.OneOf(ROLES), metadata={"example": "admin"})
 
 
 class TaskCreateSchema(RequestSchema):
-    title = Text(required=True, trim=True, min_length=1, max_length=200)
-    description = Text(load_default=None, allow_none=True, max_length=10_000)
+    title = Text(required=True, trim=True, min_length=1, max_length=200, metadata={"example": "Write tests"})
+    description = Text(load_default=None, allow_none=True, max_length=10_000,
+                       metadata={"example": "Unit + integration"})
 
 
 class TaskUpdateSchema(RequestSchema):
