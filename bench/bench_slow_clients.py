@@ -6,20 +6,19 @@ byte every 0.3 s (slowloris), or sends nothing (silent). Meanwhile /healthz is
 asked every 50 ms for 8 s; the table shows the slowest answer (a timeout of
 10 s counts as 10 s) and how long the server held the slow clients (until it
 answered and closed, or the client gave up after 40 s). Before that, wrk
-measures GET /tasks?limit=100 at 16 connections on each worker type, to show
-what the threads cost or bring on a fast path.
+measures GET /tasks?limit=100 at 16 connections on the three servers side by
+side (5 rounds, order rotating), to show what the threads cost on a fast path.
 
     python bench/bench_slow_clients.py
 """
 import select
 import socket
-import statistics
 import threading
 import time
 
 import requests
 
-from harness import BIN, ROOT, Taskflask, log, wrk
+from harness import BIN, ROOT, Taskflask, interleaved, log, summary, wait_until
 
 CLIENTS = 4
 WINDOW = 8.0
@@ -42,7 +41,6 @@ class ConfiguredTaskflask(Taskflask):
         self.gunicorn = self._spawn("gunicorn", [
             str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{self.port}",
             "--workers", "2", *self.options, "wsgi:app"])
-        from harness import wait_until
         wait_until(self._ready, message="gunicorn")
         return self
 
@@ -95,17 +93,22 @@ def slowest_healthz(url):
 
 
 def main():
-    rows, throughput = [], {}
-    for label, options in WORKERS.items():
-        with ConfiguredTaskflask("bench_slow_clients", options) as app:
-            _, admin = app.create_tenant("slow")
-            runs = [wrk(app.url + "/tasks?limit=100", 16, headers={"x-tenant-id": admin["x-tenant-id"]})
-                    for _ in range(3)]
-            throughput[label] = statistics.median(run["rps"] for run in runs)
-            log(f"{label:34} GET /tasks?limit=100 c16: {throughput[label]:.0f} req/s")
+    servers = {label: ConfiguredTaskflask(f"bench_slow_clients_{number}", options)
+               for number, (label, options) in enumerate(WORKERS.items())}
+    admins = {}
+    try:
+        for label, app in servers.items():
+            app.start()
+            admins[label] = app.create_tenant("slow")[1]
+        # The three side by side, their order rotating: a shared machine's load hits them alike.
+        runs = interleaved({label: {"url": app.url + "/tasks?limit=100",
+                                    "headers": {"x-tenant-id": admins[label]["x-tenant-id"]}}
+                            for label, app in servers.items()}, [16])
+        rows = []
+        for label, app in servers.items():
             for kind, behaviour in BEHAVIOURS.items():
                 held = []
-                threads = [threading.Thread(target=hold, args=(app.port, behaviour, admin, held))
+                threads = [threading.Thread(target=hold, args=(app.port, behaviour, admins[label], held))
                            for _ in range(CLIENTS)]
                 for thread in threads:
                     thread.start()
@@ -115,12 +118,16 @@ def main():
                     thread.join(60)
                 rows.append((label, kind, worst, max(held)))
                 log(f"{label:34} {kind:10} /healthz max {worst:6.2f} s   clients held {max(held):6.2f} s")
+    finally:
+        for app in servers.values():
+            app.stop()
     print(f"\n| Worker | Client ({CLIENTS} of them) | slowest /healthz | held up to |\n|---|---|---|---|")
     for label, kind, worst, held in rows:
         print(f"| {label} | {kind} | {worst:.2f} s | {held:.1f} s |")
-    print("\n| Worker | GET /tasks?limit=100, 16 connections |\n|---|---|")
-    for label, rps in throughput.items():
-        print(f"| {label} | {rps:.0f} req/s |")
+    print("\n| Worker | GET /tasks?limit=100, 16 connections: req/s, median of 5 | p99 |\n|---|---|---|")
+    for label in servers:
+        figures = summary(runs[label][16])
+        print(f"| {label} | {figures['rps']:.0f} | {figures['p99_ms']:.1f} ms |")
 
 
 if __name__ == "__main__":

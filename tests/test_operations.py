@@ -95,3 +95,19 @@ def test_routes_refuse_callers_without_the_declared_headers(app, client, access,
         path = path.replace("<uuid:organization_id>", tenant.id)
         response = client.open(path, method=method, headers=headers_for(tenant), json={})
         assert response.status_code == 400 and response.json["error"] == "missing_header", (method, rule.rule)
+
+
+def test_every_link_names_an_operation_and_its_parameters(client):
+    """Links are promises too: their target exists and takes each parameter they fill in."""
+    document = client.get("/openapi.json").json
+    operations = {operation["operationId"]: operation for operations in document["paths"].values()
+                  for operation in operations.values()}
+    links = [link for operation in operations.values() for response in operation["responses"].values()
+             for link in response.get("links", {}).values()]
+    assert len(links) >= 10
+    for link in links:
+        target = operations[link["operationId"]]
+        names = {(p["in"], p["name"]) for p in target["parameters"]}
+        for name in link["parameters"]:
+            where, _, parameter = name.rpartition(".")
+            assert (where or "path", parameter) in names, (link["operationId"], name)
