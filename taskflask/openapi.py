@@ -23,8 +23,8 @@ ERROR_DESCRIPTIONS = {
     409: "Conflict with stored data",
     410: "The export's file is gone",
     413: "Body larger than 1 MiB",
-    415: "Body is not JSON",
     414: "The request line (method, path and query string) is longer than the server accepts",
+    415: "Body is not JSON",
     429: "An export of this organization is still running (its id is in `exportId`)",
     431: "The request headers are too many or too large",
     503: "PostgreSQL or Redis unreachable, or the organization's schema is being upgraded; "
@@ -144,8 +144,7 @@ def operation_dict(operation, path_ids, operator_key_set=False, endpoint=None):
     responses = {str(operation.status): {"description": operation.summary, "content": content}}
     if endpoint in LINKS:
         responses[str(operation.status)]["links"] = {
-            name: {"operationId": target, "parameters": parameters}
-            for name, (target, parameters) in LINKS[endpoint].items()}
+            name: {"operationId": target, "parameters": values} for name, (target, values) in LINKS[endpoint].items()}
     for status in error_statuses(operation, bool(path_ids), operator_key_set):
         responses[str(status)] = {"description": ERROR_DESCRIPTIONS.get(status, "Error"),
                                   "content": {"application/json": {"schema": "Error"}}}

@@ -1,18 +1,15 @@
 """Real gunicorn with gunicorn.conf.py: slow clients cannot hold it, and what gunicorn answers itself is JSON."""
 import json
-import os
 import select
 import socket
-import subprocess
-import sys
 import threading
 import time
-from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import LIVE_HUEY_NAME, ROOT, TenantFixture, free_port, wait_until
+from conftest import TenantFixture, free_port
+from gunicorn_process import gunicorn_process
 
 pytestmark = pytest.mark.slow
 SLOW_CLIENTS = 4
@@ -24,24 +21,9 @@ def server(app, tmp_path_factory):
     """gunicorn wsgi:app on all interfaces, without ADMIN_TOKEN (so it must warn)."""
     port = free_port()
     log_path = tmp_path_factory.mktemp("gunicorn-limits") / "gunicorn.log"
-    env = {key: value for key, value in os.environ.items() if key != "ADMIN_TOKEN"}
-    env.update(HUEY_NAME=LIVE_HUEY_NAME, GUNICORN_READ_TIMEOUT=str(READ_TIMEOUT), ADMIN_TOKEN="")
-    with open(log_path, "ab") as log:
-        process = subprocess.Popen(
-            [str(Path(sys.executable).parent / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"),
-             "--bind", f"0.0.0.0:{port}", "--workers", "2", "wsgi:app"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-
-    def ready():
-        try:
-            return requests.get(url + "/healthz", timeout=1).status_code == 200
-        except requests.ConnectionError:
-            return False
-    wait_until(ready, message="gunicorn to answer")
-    yield {"url": url, "port": port, "log": log_path}
-    process.terminate()
-    process.wait(timeout=15)
+    with gunicorn_process(f"0.0.0.0:{port}", log_path, ADMIN_TOKEN="",  # nosec B104: the warning's test
+                          GUNICORN_READ_TIMEOUT=str(READ_TIMEOUT)) as url:
+        yield {"url": url, "port": port, "log": log_path}
 
 
 def healthz_latencies(url, seconds):

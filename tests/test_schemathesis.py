@@ -21,7 +21,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import (content_type_conformance, not_a_server_error, response_headers_conformance,
                                  response_schema_conformance, status_code_conformance)
 
-from conftest import LIVE_HUEY_NAME, ROOT, TenantFixture, free_port, wait_until
+from conftest import ROOT, TenantFixture, free_port
+from gunicorn_process import gunicorn_process
 
 KEY = "schemathesis-operator-key"
 ANSWER_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
@@ -37,25 +38,10 @@ FUZZ_SETTINGS = settings(max_examples=30, deadline=None,
 @pytest.fixture(scope="module")
 def keyed_server(app, tmp_path_factory):
     """gunicorn wsgi:app (gunicorn.conf.py) on the test database, with ADMIN_TOKEN set."""
-    import requests
-    port = free_port()
     logs = tmp_path_factory.mktemp("schemathesis")
-    env = dict(os.environ, ADMIN_TOKEN=KEY, HUEY_NAME=LIVE_HUEY_NAME, MIGRATE_ON_START="0")
-    with open(logs / "gunicorn.log", "ab") as log:
-        process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config",
-                                    str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                                    "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-
-    def ready():
-        try:
-            return requests.get(url + "/healthz", timeout=1).status_code == 200
-        except requests.ConnectionError:
-            return False
-    wait_until(ready, message="gunicorn to answer")
-    yield {"url": url, "logs": logs}
-    process.terminate()
-    process.wait(timeout=15)
+    with gunicorn_process(f"127.0.0.1:{free_port()}", logs / "gunicorn.log", ADMIN_TOKEN=KEY,
+                          MIGRATE_ON_START="0") as url:
+        yield {"url": url, "logs": logs}
 
 
 @pytest.mark.slow

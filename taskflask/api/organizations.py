@@ -65,13 +65,7 @@ def delete(organization_id):
         if organization is None:
             raise not_found("organization")
         schema = organization["schemaName"]
-        cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
-        try:
-            role = user_role(cur, admin_id)
-        except pg_errors.UndefinedTable:  # a schema left without its tables has no admin
-            role = None
-        if role != "admin":
-            raise ApiError(403, "forbidden", "Only an admin of this organization can delete it.")
+        require_admin(cur, schema, admin_id)
         if json_body(OrganizationDeleteSchema())["schema_name"] != schema:
             raise ApiError(409, "confirmation_mismatch",
                            "The schemaName in the body must repeat the organization's schema name.",
@@ -80,6 +74,17 @@ def delete(organization_id):
     schema_cache.discard(organization_id)
     purge_schema(database, current_app.config["EXPORTS_DIR"], schema)
     return organization
+
+
+def require_admin(cur, schema, user_id):
+    """403 unless ``user_id`` is an admin of the tenant ``schema`` (in the caller's transaction)."""
+    cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+    try:
+        role = user_role(cur, user_id)
+    except pg_errors.UndefinedTable:  # a schema left without its tables has no admin
+        role = None
+    if role != "admin":
+        raise ApiError(403, "forbidden", "Only an admin of this organization can delete it.")
 
 
 @bp.get("/<uuid:organization_id>/users")
