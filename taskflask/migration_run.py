@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from taskflask import queries
-from taskflask.db import CONNECTION_ERRORS, Database
+from taskflask.db import CONNECTION_ERRORS, Database, begin_statement
 from taskflask.errors import describe
 from taskflask.migrations import LOCK_NAMESPACE, latest_version, migrate_public, migrate_schema
 
@@ -100,7 +100,8 @@ def run_lock(database, on_wait=None):
     waited = False
     while True:
         with database.connection() as conn, conn.cursor() as cur:
-            cur.execute("BEGIN; SELECT pg_try_advisory_xact_lock(%s, %s)", (LOCK_NAMESPACE, RUN_LOCK))
+            cur.execute(begin_statement(first_query="SELECT pg_try_advisory_xact_lock(%s, %s)"),
+                        (LOCK_NAMESPACE, RUN_LOCK))
             if cur.fetchone()[0]:
                 try:
                     yield
