@@ -1,12 +1,12 @@
 # make run   - start taskflask (API, worker and UI) on http://localhost:3001
 # make test  - run every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium), pytest again on a
-#              Citus cluster, Vitest, audits
+#              Citus cluster, the isolation, export and migration tests behind PgBouncer, Vitest, audits
 # make bench - run the benchmarks in bench/ (wrk, and the django-tenants peer) and write bench/RESULTS.md
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install frontend run test test-backend test-citus test-frontend audit bench clean
+.PHONY: install frontend run test test-backend test-citus test-pgbouncer test-frontend audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -49,13 +49,22 @@ test-citus: install frontend
 		TEST_CITUS_DIR=$(CITUS_DIR) $(BIN)/python -m pytest; \
 	fi
 
+# The tests whose claims depend on how connections are shared, run again with the app's
+# DATABASE_URL pointing at PgBouncer in transaction mode (scripts/pgbouncer.sh starts it).
+PGBOUNCER_PORT ?= 6432
+PGBOUNCER_TESTS := tests/test_pgbouncer.py tests/test_isolation.py tests/test_exports.py tests/test_migrations.py
+
+test-pgbouncer: install frontend
+	PGBOUNCER_PORT=$(PGBOUNCER_PORT) bash scripts/pgbouncer.sh
+	TEST_POOLER_URL=postgresql://postgres@127.0.0.1:$(PGBOUNCER_PORT) $(BIN)/python -m pytest $(PGBOUNCER_TESTS)
+
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
 
 audit: install frontend/node_modules/.package-lock.json
 	BIN=$(BIN) bash scripts/audit.sh
 
-test: test-backend test-citus test-frontend audit
+test: test-backend test-citus test-pgbouncer test-frontend audit
 
 # Benchmarks need wrk (Debian package); bench/peer.py copies the django-tenants peer from
 # ../shared/peers/django-tenants into bench/.work/djt (override with PEER_SRC or DJT).

@@ -14,7 +14,10 @@ ALL_INTERFACES = "0.0.0.0"  # nosec B104
 bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', ALL_INTERFACES)}:{os.environ.get('PORT', '3001')}")
 # Requests wait on PostgreSQL, so a couple of workers per core keep the CPUs busy.
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
-threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+# Threaded workers whose every request may wait at most GUNICORN_READ_TIMEOUT (5) seconds for
+# its client: a slow or short body holds one thread that long, never a whole process.
+worker_class = "taskflask.gunicorn_worker.BoundedReadWorker"
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5
@@ -26,6 +29,14 @@ limit_request_field_size = 16384
 accesslog = os.environ.get("GUNICORN_ACCESSLOG", "-")
 access_log_format = TEXT_ACCESS_FORMAT
 logger_class = AccessLogger
+
+
+def when_ready(server):
+    """Warn once when tenant management is open to anyone who can reach a non-loopback address."""
+    from taskflask.operator_key import exposure_warning
+    warning = exposure_warning(server.cfg.address)
+    if warning:
+        server.log.warning(warning)
 
 
 def post_fork(server, worker):

@@ -53,6 +53,8 @@ class Config:
         self.EXPORT_TTL = duration(env.get("EXPORT_TTL", "7d"))
         self.EXPORT_STUCK_AFTER = duration(env.get("EXPORT_STUCK_AFTER", "15m"))
         self.EXPORT_MAX_ATTEMPTS = int(env.get("EXPORT_MAX_ATTEMPTS", "3"))
+        # The operator key: when set, creating and deleting organizations and adding users need it.
+        self.ADMIN_TOKEN = env.get("ADMIN_TOKEN", "")
         self.CORS_ORIGINS = split_list(env.get("CORS_ORIGINS", "http://localhost:5173"))
         self.DB_POOL_MAX = int(env.get("DB_POOL_MAX", "4"))
         self.MIGRATE_ON_START = env.get("MIGRATE_ON_START", "1") != "0"

@@ -2,8 +2,10 @@
 
 Connections run in autocommit mode and every transaction is opened by hand, so
 ``BEGIN``, ``SET LOCAL search_path`` and the first query travel in one round
-trip. A connection's own search_path is ``pg_catalog`` only: a tenant query
-that runs outside a tenant transaction fails instead of reading anything.
+trip. Every transaction states its own search_path (a tenant's schema, or
+``pg_catalog`` only, where a tenant query fails instead of reading anything)
+and no session setting is relied on, so a pooler in transaction mode
+(PgBouncer) can hand each transaction to any server connection.
 """
 import os
 import threading
@@ -65,8 +67,6 @@ class ConnectionPool:
     def _connect(self):
         conn = psycopg2.connect(self.dsn, application_name="taskflask")
         conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute("SET search_path TO pg_catalog")
         return conn
 
 
@@ -84,14 +84,14 @@ def _reset(conn):
 
 @lru_cache(maxsize=4096)
 def begin_statement(schema=None, read_only=False, first_query=""):
-    """``BEGIN`` plus, for a tenant, ``SET LOCAL search_path`` to its schema only, then ``first_query``.
+    """``BEGIN; SET LOCAL search_path TO`` the tenant's schema (``pg_catalog`` without one), then ``first_query``.
 
     Every request opens with one of a few such statements: each is composed once
     (a bounded cache), which saves a tenth of the tenant machinery's Python time.
     """
     begin = sql.SQL("BEGIN READ ONLY;" if read_only else "BEGIN;")
-    if schema is not None:
-        begin += sql.SQL(" SET LOCAL search_path TO {};").format(sql.Identifier(schema))
+    path = sql.Identifier(schema) if schema is not None else sql.SQL("pg_catalog")
+    begin += sql.SQL(" SET LOCAL search_path TO {};").format(path)
     return begin + sql.SQL(" " + first_query) if first_query else begin
 
 

@@ -50,6 +50,7 @@ HTTP_ERRORS = {
     400: ("bad_request", "The request could not be understood."),
     404: ("not_found", "No such resource."),
     405: ("method_not_allowed", "This method is not allowed on this resource."),
+    408: ("request_timeout", "The request did not arrive in time."),
     413: ("payload_too_large", "The request body is larger than 1 MiB."),
     415: ("unsupported_media_type", "Send the body as JSON with Content-Type: application/json."),
     429: ("too_many_requests", "Too many requests; try again shortly."),

@@ -5,8 +5,8 @@ nothing pending costs a round trip. Each schema is upgraded in its own
 transaction (a crash leaves every schema at its old version or its new one,
 and the next run resumes with the rest); a failure is recorded in the
 registry for ``flask tenants status`` and the run goes on. The whole run
-holds a session advisory lock, so a second run waits for the first and then
-finds nothing left.
+holds an advisory lock, so a second run waits for the first and then finds
+nothing left.
 """
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -15,13 +15,15 @@ from dataclasses import dataclass, field
 
 from taskflask import citus as citus_cluster
 from taskflask import queries
-from taskflask.db import CONNECTION_ERRORS, Database
+from taskflask.db import CONNECTION_ERRORS, Database, begin_statement
 from taskflask.errors import describe
 from taskflask.migrations import LOCK_NAMESPACE, latest_version, migrate_public, migrate_schema
 
 Q = queries.load("migrations")
 # Second key of the advisory lock held for a whole run (schemas use hashtext(name)).
 RUN_LOCK = 0
+# How often a run waiting for another one asks for the run lock again.
+RUN_LOCK_RETRY_SECONDS = 0.2
 # A migration waiting longer than this for a table (a long export reading it)
 # gives up, recorded as a failure for the next run, rather than queue the
 # tenant's requests behind its lock.
@@ -87,18 +89,33 @@ def lost_connection(error):
 
 @contextmanager
 def run_lock(database, on_wait=None):
-    """Hold the run-wide advisory lock; ``on_wait()`` is called if another run has it."""
-    with database.connection() as conn, conn.cursor() as cur:
-        cur.execute("SELECT pg_try_advisory_lock(%s, %s)", (LOCK_NAMESPACE, RUN_LOCK))
-        if not cur.fetchone()[0]:
-            if on_wait:
-                on_wait()
-            cur.execute("SELECT pg_advisory_lock(%s, %s)", (LOCK_NAMESPACE, RUN_LOCK))
-        try:
-            yield
-        finally:
-            if not conn.closed:
-                cur.execute("SELECT pg_advisory_unlock(%s, %s)", (LOCK_NAMESPACE, RUN_LOCK))
+    """Hold the run-wide advisory lock; ``on_wait()`` is called once if another run has it.
+
+    The lock is transaction-scoped, taken in a transaction kept open for the
+    whole run: behind a pooler in transaction mode (PgBouncer) it lives and
+    ends with the one server connection that transaction holds, where a
+    session lock would stay behind on whichever connection took it. A waiting
+    run asks again every few tenths of a second instead of blocking inside
+    PostgreSQL, so it holds no server connection while it waits and a small
+    pool cannot deadlock two runs.
+    """
+    waited = False
+    while True:
+        with database.connection() as conn, conn.cursor() as cur:
+            cur.execute(begin_statement(first_query="SELECT pg_try_advisory_xact_lock(%s, %s)"),
+                        (LOCK_NAMESPACE, RUN_LOCK))
+            if cur.fetchone()[0]:
+                try:
+                    yield
+                finally:
+                    if not conn.closed:
+                        cur.execute("ROLLBACK")  # ends the transaction, and with it the lock
+                return
+            cur.execute("ROLLBACK")
+        if on_wait and not waited:
+            on_wait()
+        waited = True
+        time.sleep(RUN_LOCK_RETRY_SECONDS)
 
 
 def migrate_tenants(dsn, jobs=1, on_start=lambda schemas: None, on_outcome=lambda outcome: None,

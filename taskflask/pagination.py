@@ -2,9 +2,12 @@
 import base64
 import binascii
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 
 from marshmallow import ValidationError
+
+# PostgreSQL's widest UTC offset; Python accepts up to 24 hours.
+MAX_OFFSET = timedelta(hours=15, minutes=59, seconds=59)
 
 
 def encode_cursor(created_at, row_id):
@@ -14,13 +17,17 @@ def encode_cursor(created_at, row_id):
 
 
 def decode_cursor(cursor):
-    """(created_at, id) from a cursor; ValidationError when it was not made by encode_cursor."""
+    """(created_at in UTC, id) from a cursor; ValidationError when it was not made by encode_cursor.
+
+    Checked here rather than by PostgreSQL: an offset beyond +-15:59, which Python accepts, and a
+    moment outside years 1-9999 once in UTC are refused; the time goes to SQL in UTC.
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         created_at, row_id = base64.urlsafe_b64decode(padded).decode().split("|")
         moment = datetime.fromisoformat(created_at)
-        if moment.tzinfo is None:
-            raise ValueError("cursor time without zone")
-        return moment, str(uuid.UUID(row_id))
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        if moment.tzinfo is None or abs(moment.utcoffset()) > MAX_OFFSET:
+            raise ValueError("cursor time without a zone PostgreSQL knows")
+        return moment.astimezone(timezone.utc), str(uuid.UUID(row_id))
+    except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
         raise ValidationError({"cursor": ["Not a valid cursor."]}) from None

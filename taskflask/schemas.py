@@ -13,25 +13,97 @@ EXPORT_STATUSES = ("pending", "processing", "completed", "failed", "expired")
 ROLES = ("admin", "member")
 
 
-class Text(fields.String):
-    """A string without NUL characters (PostgreSQL cannot store them), trimmed unless strip=False."""
+# What names and titles lose at either end: the characters JavaScript's String.prototype.trim()
+# removes, as in the original API. Written out, so that the server and the pattern in the OpenAPI
+# document (where \s would mean something else in each regex engine) trim exactly the same.
+TRIMMED = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a" \
+          "\u2028\u2029\u202f\u205f\u3000\ufeff"
+TRIMMED_CLASS = r"\t\n\v\f\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+# Characters PostgreSQL cannot store in text: NUL (a lone UTF-16 surrogate, which JSON can carry but
+# UTF-8 cannot, is refused too; a JSON Schema pattern cannot name it).
+STORABLE_CHAR = r"[^\u0000]"
+STORABLE_NOT_TRIMMED = rf"[^\u0000{TRIMMED_CLASS}]"
 
-    def __init__(self, *args, strip=True, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.strip = strip
+
+def storage_problem(value):
+    """Why PostgreSQL cannot store ``value`` as text, or None."""
+    if "\x00" in value:
+        return "Must not contain NUL characters."
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return "Must be valid Unicode text (no unpaired surrogates)."
+    return None
+
+
+def trimmed_text_pattern(min_length, max_length):
+    """ECMA-262 regex of a text whose length after trimming TRIMMED is min_length..max_length (min 0 or 1)."""
+    edge, inner = STORABLE_NOT_TRIMMED, STORABLE_CHAR
+    core = rf"{edge}(?:{inner}{{0,{max_length - 2}}}{edge})?"
+    if min_length == 0:
+        core = f"(?:{core})?"
+    return rf"^[{TRIMMED_CLASS}]*{core}[{TRIMMED_CLASS}]*$"
+
+
+class Text(fields.String):
+    """A string PostgreSQL can store, 0..max_length characters, counted after trimming when ``trim``.
+
+    Its OpenAPI property says the same: a pattern (a trimmed length is not a maxLength), or
+    maxLength and a pattern refusing NUL.
+    """
+
+    def __init__(self, *, max_length, min_length=0, trim=False, metadata=None, **kwargs):
+        self.min_length, self.max_length, self.trim = min_length, max_length, trim
+        if trim:
+            document = {"pattern": trimmed_text_pattern(min_length, max_length),
+                        "description": f"{min_length}-{max_length} characters after trimming surrounding "
+                                       "whitespace; no NUL, no unpaired surrogate"}
+        else:
+            document = {"pattern": rf"^{STORABLE_CHAR}*$", "minLength": min_length, "maxLength": max_length,
+                        "description": "No NUL, no unpaired surrogate"}
+        super().__init__(metadata={**document, **(metadata or {})}, **kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
         value = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in value:
-            raise ValidationError("Must not contain NUL characters.")
-        return value.strip() if self.strip else value
+        problem = storage_problem(value)
+        if problem:
+            raise ValidationError(problem)
+        if self.trim:
+            value = value.strip(TRIMMED)
+        if not self.min_length <= len(value) <= self.max_length:
+            raise ValidationError(f"Length must be between {self.min_length} and {self.max_length}."
+                                  if self.min_length else f"Longer than maximum length {self.max_length}.")
+        return value
 
 
-def valid_schema_name(name):
-    """marshmallow validator for tenant schema names."""
-    problem = schema_name_problem(name)
-    if problem:
-        raise ValidationError(f"Schema name {problem}.")
+# Tenant schema names (taskflask.schema_names), with the surrounding whitespace the server trims.
+SCHEMA_NAME_PATTERN = (rf"^[{TRIMMED_CLASS}]*(?!pg_)(?!(?:public|information_schema)[{TRIMMED_CLASS}]*$)"
+                       rf"[a-z_][a-z0-9_]{{0,62}}[{TRIMMED_CLASS}]*$")
+
+
+class SchemaName(fields.String):
+    """A tenant schema name (1-63 of a-z, 0-9, _, not starting with a digit, not reserved), trimmed."""
+
+    def __init__(self, metadata=None, **kwargs):
+        super().__init__(metadata={"pattern": SCHEMA_NAME_PATTERN, **(metadata or {})}, **kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs).strip(TRIMMED)
+        problem = schema_name_problem(value)
+        if problem:
+            raise ValidationError(f"Schema name {problem}.")
+        return value
+
+
+class EmailAddress(fields.Email):
+    """An email address PostgreSQL can store."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs)
+        problem = storage_problem(value)
+        if problem:
+            raise ValidationError(problem)
+        return value
 
 
 class RequestSchema(Schema):
@@ -42,37 +114,40 @@ class RequestSchema(Schema):
 
 
 class OrganizationCreateSchema(RequestSchema):
-    name = Text(required=True, validate=validate.Length(1, 200))
-    schema_name = Text(required=True, data_key="schemaName", validate=valid_schema_name)
+    name = Text(required=True, trim=True, min_length=1, max_length=200, metadata={"example": "Acme Corp"})
+    schema_name = SchemaName(required=True, data_key="schemaName", metadata={"example": "acme"})
 
 
 class OrganizationDeleteSchema(RequestSchema):
     """The schema name, repeated as confirmation that this organization is the one to delete."""
 
-    schema_name = Text(required=True, data_key="schemaName")
+    schema_name = Text(required=True, data_key="schemaName", trim=True, max_length=200, metadata={"example": "acme"})
 
 
 class UserCreateSchema(RequestSchema):
-    name = Text(required=True, validate=validate.Length(1, 200))
-    email = fields.Email(required=True, validate=validate.Length(3, 320))
-    role = fields.String(load_default="member", validate=validate.OneOf(ROLES))
+    name = Text(required=True, trim=True, min_length=1, max_length=200, metadata={"example": "Alice"})
+    email = EmailAddress(required=True, validate=validate.Length(3, 320), metadata={"example": "alice@acme.com"})
+    role = fields.String(load_default="member", validate=validate.OneOf(ROLES), metadata={"example": "admin"})
 
 
 class TaskCreateSchema(RequestSchema):
-    title = Text(required=True, validate=validate.Length(1, 200))
-    description = Text(load_default=None, allow_none=True, strip=False, validate=validate.Length(max=10_000))
+    title = Text(required=True, trim=True, min_length=1, max_length=200, metadata={"example": "Write tests"})
+    description = Text(load_default=None, allow_none=True, max_length=10_000,
+                       metadata={"example": "Unit + integration"})
 
 
 class TaskUpdateSchema(RequestSchema):
-    title = Text(validate=validate.Length(1, 200))
-    description = Text(allow_none=True, strip=False, validate=validate.Length(max=10_000))
+    title = Text(trim=True, min_length=1, max_length=200)
+    description = Text(allow_none=True, max_length=10_000)
     status = fields.String(validate=validate.OneOf(TASK_STATUSES))
 
 
 class TaskListQuerySchema(RequestSchema):
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
     status = fields.String(load_default=None, validate=validate.OneOf(TASK_STATUSES))
-    cursor = Text(load_default=None, validate=validate.Length(1, 200))
+    # Opaque: only a cursor the server made (a Link header's) is valid; "cursor" names that format.
+    cursor = fields.String(load_default=None, validate=validate.Length(1, 200),
+                           metadata={"format": "cursor", "description": "From the Link header of the previous page"})
 
 
 # Responses: what the API answers (timestamps are ISO 8601 in UTC).

@@ -10,10 +10,11 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import g, request
+from flask import current_app, g, request
 from psycopg2 import errors as pg_errors
 
 from taskflask import queries
+from taskflask.api.input import request_body
 from taskflask.db import RequestTransaction, database
 from taskflask.errors import ApiError, not_found
 from taskflask.migrations import latest_version
@@ -114,10 +115,19 @@ def open_tenant(tenant_id, user_id=None):
 
 
 def load_tenant_from_headers():
-    """before_request of the tenant blueprints (a CORS preflight carries no tenant)."""
+    """before_request of the tenant blueprints (a CORS preflight carries no tenant).
+
+    Headers are checked before anything is looked up (a missing x-user-id is 400 even for an
+    unknown tenant), and the body is read before a database connection is taken, so a slow
+    client never holds one.
+    """
     if request.method == "OPTIONS":
         return
-    open_tenant(header_uuid(TENANT_HEADER, required=True), header_uuid(USER_HEADER, required=False))
+    tenant_id = header_uuid(TENANT_HEADER, required=True)
+    view = current_app.view_functions.get(request.endpoint)
+    user_id = header_uuid(USER_HEADER, required=getattr(view, "needs_user", False))
+    request_body()
+    open_tenant(tenant_id, user_id)
 
 
 def end_tenant_transaction(response):
@@ -148,6 +158,7 @@ def user_required(view):
         if g.user is None:
             raise ApiError(400, "missing_header", f"The {USER_HEADER} header is required.")
         return view(*args, **kwargs)
+    wrapper.needs_user = True  # read by load_tenant_from_headers
     return wrapper
 
 

@@ -34,9 +34,13 @@ SERVER_URL = os.environ.get("TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.
 TEST_DATABASE = f"taskflask_test_{RUN_ID}"
 EXPORTS_DIR = Path(tempfile.mkdtemp(prefix=f"taskflask-exports-{RUN_ID}-"))
 LIVE_HUEY_NAME = f"taskflask-test-{RUN_ID}-live"
+DIRECT_DATABASE_URL = SERVER_URL.rsplit("/", 1)[0] + "/" + TEST_DATABASE
+# TEST_POOLER_URL (make test-pgbouncer): the app reaches the test database through this
+# pooler, e.g. postgresql://postgres@127.0.0.1:6432; the database is still created directly.
+POOLER_URL = os.environ.get("TEST_POOLER_URL", "").rstrip("/")
 
 os.environ.update(
-    DATABASE_URL=SERVER_URL.rsplit("/", 1)[0] + "/" + TEST_DATABASE,
+    DATABASE_URL=f"{POOLER_URL}/{TEST_DATABASE}" if POOLER_URL else DIRECT_DATABASE_URL,
     REDIS_URL=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0"),
     HUEY_NAME=f"taskflask-test-{RUN_ID}",
     EXPORTS_DIR=str(EXPORTS_DIR),
@@ -110,7 +114,7 @@ def runner(app):
 @pytest.fixture
 def db(app):
     """A direct connection to the test database, for checking state behind the API."""
-    conn = psycopg2.connect(os.environ["DATABASE_URL"])
+    conn = psycopg2.connect(DIRECT_DATABASE_URL)
     conn.autocommit = True
     yield conn
     conn.close()

@@ -36,7 +36,8 @@ def test_a_query_outside_a_tenant_transaction_fails(app):
 
 
 @pytest.mark.parametrize("schema, read_only, first_query, expected", [
-    (None, False, "", "BEGIN;"),
+    (None, False, "", "BEGIN; SET LOCAL search_path TO pg_catalog;"),
+    (None, True, "SELECT 1", "BEGIN READ ONLY; SET LOCAL search_path TO pg_catalog; SELECT 1"),
     ("acme", True, "", 'BEGIN READ ONLY; SET LOCAL search_path TO "acme";'),
     ("acme", False, "SELECT 1", 'BEGIN; SET LOCAL search_path TO "acme"; SELECT 1'),
     ("beta", False, "SELECT 1", 'BEGIN; SET LOCAL search_path TO "beta"; SELECT 1'),
@@ -47,13 +48,22 @@ def test_each_schema_gets_its_own_opening_statement(app, schema, read_only, firs
         assert begin_statement(schema, read_only, first_query).as_string(conn) == expected
 
 
-def search_path_of_idle_connections():
+def search_path_outside_transactions():
+    """search_path of a pooled connection between transactions (behind PgBouncer: any server connection)."""
     with database.connection() as conn, conn.cursor() as cur:
         cur.execute("SHOW search_path")
         return cur.fetchone()[0]
 
 
-def test_one_connection_serves_interleaved_tenants_without_leaking(app, client):
+@pytest.fixture
+def server_default_search_path(db):
+    """The search_path a fresh session gets: no transaction of ours may leave anything else behind."""
+    with db.cursor() as cur:
+        cur.execute("SHOW search_path")
+        return cur.fetchone()[0]
+
+
+def test_one_connection_serves_interleaved_tenants_without_leaking(app, client, server_default_search_path):
     """Pool of one: 1,000 random requests over two tenants, some failing, no row crosses over."""
     database.configure(app.config["DATABASE_URL"], maxsize=1)
     try:
@@ -77,7 +87,7 @@ def test_one_connection_serves_interleaved_tenants_without_leaking(app, client):
             else:
                 titles = [t["title"] for t in client.get("/tasks?limit=1000", headers=tenant.headers()).json]
                 assert all(title.startswith(tenant.schema + " ") for title in titles)
-            assert search_path_of_idle_connections() == "pg_catalog"
+            assert search_path_outside_transactions() == server_default_search_path
     finally:
         database.configure(app.config["DATABASE_URL"], maxsize=app.config["DB_POOL_MAX"])
 

@@ -78,7 +78,7 @@ def test_there_are_admin_routes(app):
 def test_a_member_gets_403_on_every_admin_route(app, client):
     tenant = TenantFixture(client, "acl")
     for rule, method in admin_routes(app):
-        path = rule.rule.replace("<uuid:export_id>", str(uuid.uuid4()))
+        path = rule.rule.replace("<uuid:export_id>", str(uuid.uuid4())).replace("<uuid:organization_id>", tenant.id)
         response = client.open(path, method=method, headers=tenant.as_member)
         assert response.status_code == 403, f"{method} {rule.rule} answered {response.status_code} to a member"
 
@@ -92,5 +92,22 @@ def test_routes_refuse_callers_without_the_declared_headers(app, client, access,
         if operation.access != access:
             continue
         path = rule.rule.replace("<uuid:task_id>", str(uuid.uuid4())).replace("<uuid:export_id>", str(uuid.uuid4()))
+        path = path.replace("<uuid:organization_id>", tenant.id)
         response = client.open(path, method=method, headers=headers_for(tenant), json={})
         assert response.status_code == 400 and response.json["error"] == "missing_header", (method, rule.rule)
+
+
+def test_every_link_names_an_operation_and_its_parameters(client):
+    """Links are promises too: their target exists and takes each parameter they fill in."""
+    document = client.get("/openapi.json").json
+    operations = {operation["operationId"]: operation for operations in document["paths"].values()
+                  for operation in operations.values()}
+    links = [link for operation in operations.values() for response in operation["responses"].values()
+             for link in response.get("links", {}).values()]
+    assert len(links) >= 10
+    for link in links:
+        target = operations[link["operationId"]]
+        names = {(p["in"], p["name"]) for p in target["parameters"]}
+        for name in link["parameters"]:
+            where, _, parameter = name.rpartition(".")
+            assert (where or "path", parameter) in names, (link["operationId"], name)

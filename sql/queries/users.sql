@@ -7,3 +7,6 @@ ORDER BY created_at, id;
 INSERT INTO users (name, email, role)
 VALUES (%(name)s, %(email)s, %(role)s)
 RETURNING id, name, email, role, created_at AS "createdAt";
+
+-- name: role
+SELECT role FROM users WHERE id = %(id)s;

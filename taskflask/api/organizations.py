@@ -1,18 +1,25 @@
-"""Organizations (tenants) and their users; no tenant headers needed here."""
+"""Organizations (tenants) and their users.
+
+Creating and deleting organizations and adding users need the operator key
+when one is set (ADMIN_TOKEN); deleting also needs an admin of that very
+organization (x-tenant-id and x-user-id), besides its schema name as confirmation.
+"""
 from flask import Blueprint, current_app, g
 from psycopg2 import errors as pg_errors
+from psycopg2 import sql
 
-from taskflask.api.input import json_body
+from taskflask.api.input import json_body, request_body
 from taskflask.data.organizations import (create_organization, list_organizations, lock_organization,
                                           unregister_organization)
-from taskflask.data.users import create_user, list_users
+from taskflask.data.users import create_user, list_users, user_role
 from taskflask.db import database
 from taskflask.errors import ApiError, not_found
 from taskflask.openapi import documented
+from taskflask.operator_key import operator_only
 from taskflask.schema_drop import purge_schema
 from taskflask.schemas import (OrganizationCreateSchema, OrganizationDeleteSchema, OrganizationSchema,
                                UserCreateSchema, UserSchema)
-from taskflask.tenancy import open_tenant, schema_cache
+from taskflask.tenancy import TENANT_HEADER, USER_HEADER, header_uuid, open_tenant, schema_cache
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 
@@ -28,6 +35,7 @@ def list_all():
 @bp.post("")
 @documented("Create an organization and its schema", "public", answer=OrganizationSchema, status=201,
             body=OrganizationCreateSchema, errors=(409,))
+@operator_only
 def create():
     """Register an organization and create its schema."""
     data = json_body(OrganizationCreateSchema())
@@ -42,24 +50,41 @@ def create():
 
 
 @bp.delete("/<uuid:organization_id>")
-@documented("Delete an organization with its schema and export files (the body repeats its schema name)",
-            "public", answer=OrganizationSchema, body=OrganizationDeleteSchema, errors=(409,))
+@documented("Delete an organization with its schema and export files: an admin of it, repeating its schema name",
+            "admin", answer=OrganizationSchema, body=OrganizationDeleteSchema, errors=(409,))
+@operator_only
 def delete(organization_id):
     """Delete the organization with its schema and export files; answers what was deleted."""
-    confirmation = json_body(OrganizationDeleteSchema())["schema_name"]
+    organization_id = str(organization_id)
+    request_body()  # all of it before a database connection is taken
+    admin_id = header_uuid(USER_HEADER, required=True)
+    if header_uuid(TENANT_HEADER, required=True) != organization_id:
+        raise ApiError(403, "forbidden", f"The {TENANT_HEADER} header must name the organization to delete.")
     with database.transaction() as cur:
-        organization = lock_organization(cur, str(organization_id))
+        organization = lock_organization(cur, organization_id)
         if organization is None:
             raise not_found("organization")
         schema = organization["schemaName"]
-        if confirmation != schema:
+        require_admin(cur, schema, admin_id)
+        if json_body(OrganizationDeleteSchema())["schema_name"] != schema:
             raise ApiError(409, "confirmation_mismatch",
                            "The schemaName in the body must repeat the organization's schema name.",
                            {"schemaName": ["Does not match."]})
-        unregister_organization(cur, str(organization_id), schema)
-    schema_cache.discard(str(organization_id))
+        unregister_organization(cur, organization_id, schema)
+    schema_cache.discard(organization_id)
     purge_schema(database, current_app.config["EXPORTS_DIR"], schema, citus=current_app.config["CITUS"])
     return organization
+
+
+def require_admin(cur, schema, user_id):
+    """403 unless ``user_id`` is an admin of the tenant ``schema`` (in the caller's transaction)."""
+    cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+    try:
+        role = user_role(cur, user_id)
+    except pg_errors.UndefinedTable:  # a schema left without its tables has no admin
+        role = None
+    if role != "admin":
+        raise ApiError(403, "forbidden", "Only an admin of this organization can delete it.")
 
 
 @bp.get("/<uuid:organization_id>/users")
@@ -73,6 +98,7 @@ def users(organization_id):
 @bp.post("/<uuid:organization_id>/users")
 @documented("Add a user to an organization", "public", answer=UserSchema, status=201, body=UserCreateSchema,
             errors=(409,))
+@operator_only
 def add_user(organization_id):
     """Add a user to the organization."""
     data = json_body(UserCreateSchema())
