@@ -4,6 +4,7 @@ A tenant request holds one transaction whose first round trip is
 ``BEGIN; SET LOCAL search_path TO <schema>; <check>``: the check confirms
 the organization still exists and looks up the user's role.
 """
+import re
 import threading
 import uuid
 from collections import OrderedDict
@@ -21,6 +22,7 @@ from taskflask.migrations import latest_version
 
 TENANT_HEADER = "x-tenant-id"
 USER_HEADER = "x-user-id"
+CANONICAL_UUID = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}")
 
 
 @dataclass(frozen=True)
@@ -66,16 +68,19 @@ schema_cache = SchemaCache()
 
 
 def header_uuid(name, required):
-    """The UUID in header ``name`` as a string; 400 when missing (if required) or malformed."""
-    value = request.headers.get(name, "").strip()
-    if not value:
+    """The UUID in header ``name`` as a string; 400 when missing (if required) or not a UUID.
+
+    A header that is sent must hold a UUID in its usual 8-4-4-4-12 form, even
+    where the header is optional: an empty one is a client's mistake, not an absence.
+    """
+    value = request.headers.get(name)
+    if value is None or (required and not value.strip()):
         if required:
             raise ApiError(400, "missing_header", f"The {name} header is required.")
         return None
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        raise ApiError(400, "invalid_header", f"The {name} header must be a UUID.") from None
+    if not CANONICAL_UUID.fullmatch(value.strip()):
+        raise ApiError(400, "invalid_header", f"The {name} header must be a UUID.")
+    return str(uuid.UUID(value.strip()))
 
 
 def schema_of(tenant_id):

@@ -59,9 +59,19 @@ def test_tenant_header_is_checked(client, headers, status, code):
     assert_json_error(client.get("/tasks", headers=headers), status, code)
 
 
-def test_user_header_must_be_a_uuid(client, tenant):
-    response = client.get("/tasks", headers={"x-tenant-id": tenant.id, "x-user-id": "bob"})
+@pytest.mark.parametrize("user_header", ["bob", "", " ", "{%s}", "%s-ff", "urn:uuid:%s", "%s"])
+def test_user_header_must_be_a_uuid_even_where_it_is_optional(client, tenant, user_header):
+    if user_header == "%s":  # the usual form with its hyphens removed
+        user_header = tenant.admin["id"].replace("-", "")
+    elif "%s" in user_header:
+        user_header %= tenant.admin["id"]
+    response = client.get("/tasks", headers={"x-tenant-id": tenant.id, "x-user-id": user_header})
     assert_json_error(response, 400, "invalid_header")
+
+
+def test_user_header_in_capitals_is_the_same_user(client, tenant):
+    response = client.get("/tasks", headers={"x-tenant-id": tenant.id, "x-user-id": tenant.admin["id"].upper()})
+    assert response.status_code == 200
 
 
 def test_user_of_another_tenant_is_forbidden(client, tenant, other_tenant):
