@@ -1,4 +1,6 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
+import { createQueryClient } from '../api/queryClient';
 import { ErrorAlert } from '../components/Alert';
 import { Tabs } from '../components/Tabs';
 import { ExportsPanel } from '../features/exports/components/ExportsPanel';
@@ -9,11 +11,15 @@ import { TenancyProvider, useTenancy } from '../features/tenancy/TenancyContext'
 import { ErrorBoundary } from './ErrorBoundary';
 
 export function App({ exportPollMs }) {
+  // One cache per page load (and per mounted App in the tests).
+  const [queryClient] = useState(createQueryClient);
   return (
     <ErrorBoundary>
-      <TenancyProvider>
-        <Shell exportPollMs={exportPollMs} />
-      </TenancyProvider>
+      <QueryClientProvider client={queryClient}>
+        <TenancyProvider>
+          <Shell exportPollMs={exportPollMs} />
+        </TenancyProvider>
+      </QueryClientProvider>
     </ErrorBoundary>
   );
 }
