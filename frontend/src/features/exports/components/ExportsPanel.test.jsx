@@ -68,22 +68,26 @@ describe('ExportsPanel', () => {
         completedAt: '2026-11-29T12:00:05.000Z',
       }),
     ];
-    let next = 0;
+    // Each poll answers the current state; the test moves it on, so no step depends on timing.
+    let current = states[0];
     installFakeFetch({
       'GET /exports': [states[0]],
-      'GET /exports/exp-1': () => states[Math.min(++next, states.length - 1)],
+      'GET /exports/exp-1': () => current,
     });
     renderPanel();
 
     const bar = await screen.findByRole('progressbar', { name: 'Export progress' });
     expect(bar).toHaveAttribute('value', '0');
     expect(screen.getByText(/0 of 1,000,300 rows/)).toHaveTextContent('0% · 0 of 1,000,300 rows');
+    current = states[1];
     await waitFor(() => expect(bar).toHaveAttribute('value', '45'));
     expect(screen.getByText(/of 1,000,300 rows/)).toHaveTextContent('45% · 450,135 of 1,000,300 rows');
 
     const latest = screen.getByRole('list', { name: 'Latest export' });
-    await waitFor(() => expect(latest).toHaveTextContent('1,000,300 rows'));
-    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+    current = states[2];
+    // The progress line says "of 1,000,300 rows" too: wait for the bar to go, then read the row count.
+    await waitFor(() => expect(screen.queryByRole('progressbar')).not.toBeInTheDocument());
+    expect(latest).toHaveTextContent('1,000,300 rows');
     expect(latest).toHaveTextContent('Completed');
   });
 
