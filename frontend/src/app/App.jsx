@@ -7,7 +7,8 @@ import { ExportsPanel } from '../features/exports/components/ExportsPanel';
 import { TasksPanel } from '../features/tasks/components/TasksPanel';
 import { OrganizationsPanel } from '../features/tenancy/components/OrganizationsPanel';
 import { TenancyBar } from '../features/tenancy/components/TenancyBar';
-import { TenancyProvider, useTenancy } from '../features/tenancy/TenancyContext';
+import { TenancyProvider } from '../features/tenancy/TenancyProvider';
+import { useTenancy } from '../features/tenancy/useTenancy';
 import { ErrorBoundary } from './ErrorBoundary';
 
 export function App({ exportPollMs }) {

@@ -1,8 +1,9 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeFetch, jsonResponse } from '../../../test/fakeFetch';
-import { TenancyProvider } from '../TenancyContext';
+import { renderWithQueries } from '../../../test/render';
+import { TenancyProvider } from '../TenancyProvider';
 import { OrganizationForm, suggestSchemaName } from './OrganizationForm';
 
 describe('suggestSchemaName', () => {
@@ -30,7 +31,7 @@ describe('OrganizationForm', () => {
         { status: 400 },
       ),
     });
-    render(
+    renderWithQueries(
       <TenancyProvider>
         <OrganizationForm />
       </TenancyProvider>,
@@ -58,7 +59,7 @@ describe('OrganizationForm', () => {
         { status: 409 },
       ),
     });
-    render(
+    renderWithQueries(
       <TenancyProvider>
         <OrganizationForm />
       </TenancyProvider>,
