@@ -4,18 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { installFakeFetch, jsonResponse } from '../../../test/fakeFetch';
 import { renderWithQueries } from '../../../test/render';
 import { TenancyProvider } from '../TenancyProvider';
-import { OrganizationForm, suggestSchemaName } from './OrganizationForm';
-
-describe('suggestSchemaName', () => {
-  it.each([
-    ['Acme Inc.', 'acme_inc'],
-    ['  Big--Corp  ', 'big_corp'],
-    ['3M', 'org_3m'],
-    ['Ünïcode Café', 'unicode_cafe'],
-  ])('turns %j into %j', (name, schema) => {
-    expect(suggestSchemaName(name)).toBe(schema);
-  });
-});
+import { OrganizationForm } from './OrganizationForm';
 
 describe('OrganizationForm', () => {
   it('shows the API validation message next to the schema name', async () => {
