@@ -2,7 +2,7 @@ import { useInfiniteQuery, useMutation, useQueryClient } from '@tanstack/react-q
 import { completeTask, createTask, listTasks } from './api/tasks';
 
 /** Cache keys: every list of a tenant's tasks sits under `lists(tenantId)`, one entry per filter. */
-export const taskKeys = {
+const taskKeys = {
   lists: (tenantId) => ['tasks', tenantId],
   list: (tenantId, filter) => ['tasks', tenantId, filter],
 };
@@ -11,7 +11,11 @@ const matches = (task, filter) => !filter.status || task.status === filter.statu
 
 function uniqueById(tasks) {
   const seen = new Set();
-  return tasks.filter((task) => !seen.has(task.id) && seen.add(task.id));
+  return tasks.filter((task) => {
+    if (seen.has(task.id)) return false;
+    seen.add(task.id);
+    return true;
+  });
 }
 
 /** The task list for a tenant and status filter, page by page through the Link header's next URL. */

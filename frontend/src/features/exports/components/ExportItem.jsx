@@ -35,7 +35,10 @@ export function ExportItem({ exp, session }) {
       <div className="export-side">
         <StatusBadge status={exp.status} />
         {exp.status === 'completed' && (
-          <button type="button" className="button button-small" onClick={() => download.mutate()}
+          <button
+            type="button"
+            className="button button-small"
+            onClick={() => download.mutate()}
             disabled={download.isPending}
           >
             {download.isPending ? 'Downloading…' : 'Download CSV'}
