@@ -1,12 +1,12 @@
 # make run   - start taskflask (API, worker and UI) on http://localhost:3001
 # make test  - run every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium), pytest again on a
-#              Citus cluster, the isolation, export and migration tests behind PgBouncer, Vitest, audits
+#              Citus cluster, the isolation, export and migration tests behind PgBouncer, Vitest, ESLint, audits
 # make bench - run the benchmarks in bench/ (wrk, and the django-tenants peer) and write bench/RESULTS.md
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install frontend run test test-backend test-citus test-pgbouncer test-frontend audit bench clean
+.PHONY: install frontend run test test-backend test-citus test-pgbouncer test-frontend lint-frontend audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -61,10 +61,13 @@ test-pgbouncer: install frontend
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
 
+lint-frontend: frontend/node_modules/.package-lock.json
+	cd frontend && npm run lint
+
 audit: install frontend/node_modules/.package-lock.json
 	BIN=$(BIN) bash scripts/audit.sh
 
-test: test-backend test-citus test-pgbouncer test-frontend audit
+test: lint-frontend test-backend test-citus test-pgbouncer test-frontend audit
 
 # Benchmarks need wrk (Debian package); bench/peer.py copies the django-tenants peer from
 # ../shared/peers/django-tenants into bench/.work/djt (override with PEER_SRC or DJT).

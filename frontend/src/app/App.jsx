@@ -1,19 +1,26 @@
+import { QueryClientProvider } from '@tanstack/react-query';
 import { useState } from 'react';
+import { createQueryClient } from '../api/queryClient';
 import { ErrorAlert } from '../components/Alert';
 import { Tabs } from '../components/Tabs';
 import { ExportsPanel } from '../features/exports/components/ExportsPanel';
 import { TasksPanel } from '../features/tasks/components/TasksPanel';
 import { OrganizationsPanel } from '../features/tenancy/components/OrganizationsPanel';
 import { TenancyBar } from '../features/tenancy/components/TenancyBar';
-import { TenancyProvider, useTenancy } from '../features/tenancy/TenancyContext';
+import { TenancyProvider } from '../features/tenancy/TenancyProvider';
+import { useTenancy } from '../features/tenancy/useTenancy';
 import { ErrorBoundary } from './ErrorBoundary';
 
 export function App({ exportPollMs }) {
+  // One cache per page load (and per mounted App in the tests).
+  const [queryClient] = useState(createQueryClient);
   return (
     <ErrorBoundary>
-      <TenancyProvider>
-        <Shell exportPollMs={exportPollMs} />
-      </TenancyProvider>
+      <QueryClientProvider client={queryClient}>
+        <TenancyProvider>
+          <Shell exportPollMs={exportPollMs} />
+        </TenancyProvider>
+      </QueryClientProvider>
     </ErrorBoundary>
   );
 }

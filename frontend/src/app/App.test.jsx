@@ -61,6 +61,30 @@ describe('App', () => {
     expect(screen.getByLabelText('Tenant')).toHaveValue(org.id);
   });
 
+  it('never shows a late answer for the users of a tenant no longer chosen', async () => {
+    const user = userEvent.setup();
+    const other = { ...org, id: 'org-2', name: 'Globex', schemaName: 'globex' };
+    const intruder = { ...member, id: 'user-late', name: 'Late Answer' };
+    let answerAcme;
+    installFakeFetch({
+      'GET /organizations': [org, other],
+      [`GET /organizations/${org.id}/users`]: () => new Promise((resolve) => (answerAcme = resolve)),
+      [`GET /organizations/${other.id}/users`]: [admin],
+      'GET /tasks': [],
+    });
+    render(<App />);
+    await screen.findByRole('option', { name: org.name });
+    await user.selectOptions(screen.getByLabelText('Tenant'), org.id);
+    await user.selectOptions(screen.getByLabelText('Tenant'), other.id);
+    await screen.findByRole('option', { name: 'Ada Admin (admin)' });
+
+    answerAcme(jsonResponse([intruder]));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const userPicker = screen.getByLabelText('User');
+    expect(within(userPicker).queryByRole('option', { name: /Late Answer/ })).not.toBeInTheDocument();
+    expect(within(userPicker).getByRole('option', { name: 'Ada Admin (admin)' })).toBeInTheDocument();
+  });
+
   it('ignores a remembered tenant that no longer exists', async () => {
     installFakeFetch(tenantRoutes());
     rememberSelection('gone', 'gone-user');

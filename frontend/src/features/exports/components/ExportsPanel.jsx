@@ -1,12 +1,11 @@
 import { ErrorAlert } from '../../../components/Alert';
-import { useSubmit } from '../../../lib/useSubmit';
-import { useExports } from '../useExports';
+import { useExports, useStartExport } from '../useExports';
 import { ExportItem } from './ExportItem';
 
 /** The Export tab (admins only): start an export, watch it, download it. */
 export function ExportsPanel({ session, tenantName, pollMs }) {
-  const { exports, error, pollError, reload, start } = useExports(session, pollMs);
-  const { run, pending, error: startError } = useSubmit();
+  const { exports, error, pollError, reload } = useExports(session, pollMs);
+  const startExport = useStartExport(session);
   const [latest, ...earlier] = exports ?? [];
 
   return (
@@ -17,11 +16,16 @@ export function ExportsPanel({ session, tenantName, pollMs }) {
             <h2 id="export-heading">Export tasks</h2>
             <p className="muted">A CSV of every task in {tenantName}, built in the background.</p>
           </div>
-          <button type="button" className="button button-primary" onClick={() => run(start)} disabled={pending}>
-            {pending ? 'Starting…' : 'Start export'}
+          <button
+            type="button"
+            className="button button-primary"
+            onClick={() => startExport.mutate()}
+            disabled={startExport.isPending}
+          >
+            {startExport.isPending ? 'Starting…' : 'Start export'}
           </button>
         </div>
-        <ErrorAlert error={startError} title="Could not start the export." />
+        <ErrorAlert error={startExport.error} title="Could not start the export." />
         <ErrorAlert error={pollError} title="Lost touch with the export; still trying." />
         <ErrorAlert error={error} title="Could not load exports." onRetry={reload} />
         {!exports && !error && (

@@ -1,14 +1,15 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { installFakeFetch, jsonResponse } from '../../../test/fakeFetch';
 import { admin, exportJob, org } from '../../../test/fixtures';
+import { renderWithQueries } from '../../../test/render';
 import { ExportsPanel } from './ExportsPanel';
 
 const session = { tenantId: org.id, userId: admin.id };
 
 function renderPanel() {
-  return render(<ExportsPanel session={session} tenantName={org.name} pollMs={10} />);
+  return renderWithQueries(<ExportsPanel session={session} tenantName={org.name} pollMs={10} />);
 }
 
 describe('ExportsPanel', () => {
@@ -68,23 +69,61 @@ describe('ExportsPanel', () => {
         completedAt: '2026-11-29T12:00:05.000Z',
       }),
     ];
-    let next = 0;
+    // Each poll answers the current state; the test moves it on, so no step depends on timing.
+    let current = states[0];
     installFakeFetch({
       'GET /exports': [states[0]],
-      'GET /exports/exp-1': () => states[Math.min(++next, states.length - 1)],
+      'GET /exports/exp-1': () => current,
     });
     renderPanel();
 
     const bar = await screen.findByRole('progressbar', { name: 'Export progress' });
     expect(bar).toHaveAttribute('value', '0');
     expect(screen.getByText(/0 of 1,000,300 rows/)).toHaveTextContent('0% · 0 of 1,000,300 rows');
+    current = states[1];
     await waitFor(() => expect(bar).toHaveAttribute('value', '45'));
     expect(screen.getByText(/of 1,000,300 rows/)).toHaveTextContent('45% · 450,135 of 1,000,300 rows');
 
     const latest = screen.getByRole('list', { name: 'Latest export' });
-    await waitFor(() => expect(latest).toHaveTextContent('1,000,300 rows'));
-    expect(screen.queryByRole('progressbar')).not.toBeInTheDocument();
+    current = states[2];
+    // The progress line says "of 1,000,300 rows" too: wait for the bar to go, then read the row count.
+    await waitFor(() => expect(screen.queryByRole('progressbar')).not.toBeInTheDocument());
+    expect(latest).toHaveTextContent('1,000,300 rows');
     expect(latest).toHaveTextContent('Completed');
+  });
+
+  it.each(['failed', 'expired'])('stops polling an export once it has %s', async (status) => {
+    const answers = [exportJob({ status: 'processing' }), exportJob({ status })];
+    const fetchMock = installFakeFetch({
+      'GET /exports': [exportJob({ status: 'pending' })],
+      'GET /exports/exp-1': () => (answers.length > 1 ? answers.shift() : answers[0]),
+    });
+    renderPanel();
+    const latest = await screen.findByRole('list', { name: 'Latest export' });
+    await waitFor(() => expect(latest).toHaveTextContent(status === 'failed' ? 'Failed' : 'Expired'));
+
+    const calls = fetchMock.mock.calls.length;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fetchMock.mock.calls.length).toBe(calls);
+  });
+
+  it('says when a poll fails, keeps polling, and clears the message once one answers', async () => {
+    let current = jsonResponse({ error: 'unavailable', message: 'The database is unavailable.' }, { status: 503 });
+    installFakeFetch({
+      'GET /exports': [exportJob({ status: 'processing', rowsWritten: 10, rowsExpected: 100 })],
+      'GET /exports/exp-1': () => current.clone(),
+    });
+    renderPanel();
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Lost touch with the export; still trying.');
+    expect(alert).toHaveTextContent('The database is unavailable.');
+    // The last known progress stays on screen meanwhile.
+    expect(screen.getByRole('progressbar', { name: 'Export progress' })).toHaveAttribute('value', '10');
+
+    current = jsonResponse(exportJob({ status: 'completed', rowCount: 100, completedAt: '2026-11-29T12:00:05.000Z' }));
+    await waitFor(() => expect(screen.queryByRole('alert')).not.toBeInTheDocument());
+    expect(screen.getByRole('list', { name: 'Latest export' })).toHaveTextContent('100 rows');
   });
 
   it('says a running export is starting until its total is known', async () => {

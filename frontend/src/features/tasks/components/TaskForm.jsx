@@ -2,10 +2,11 @@ import { useState } from 'react';
 import { ErrorAlert } from '../../../components/Alert';
 import { Field } from '../../../components/Field';
 import { useSubmit } from '../../../lib/useSubmit';
-import { createTask } from '../api/tasks';
+import { useCreateTask } from '../useTasks';
 
 /** Add a task; the API's field errors are shown next to the fields. */
-export function TaskForm({ session, onCreated }) {
+export function TaskForm({ session }) {
+  const createTask = useCreateTask(session);
   const { formRef, run, pending, error, fieldErrors } = useSubmit();
   const [title, setTitle] = useState('');
   const [description, setDescription] = useState('');
@@ -14,8 +15,7 @@ export function TaskForm({ session, onCreated }) {
   async function handleSubmit(event) {
     event.preventDefault();
     await run(async () => {
-      const task = await createTask(session, { title, description: description.trim() ? description : null });
-      onCreated(task);
+      await createTask.mutateAsync({ title, description: description.trim() ? description : null });
       setTitle('');
       setDescription('');
     });

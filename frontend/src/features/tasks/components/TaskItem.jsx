@@ -1,26 +1,12 @@
-import { useState } from 'react';
 import { ErrorAlert } from '../../../components/Alert';
 import { StatusBadge } from '../../../components/StatusBadge';
 import { Time } from '../../../components/Time';
-import { completeTask } from '../api/tasks';
+import { useCompleteTask } from '../useTasks';
 
 /** One task with its "Mark completed" button. */
-export function TaskItem({ task, session, onUpdated }) {
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState(null);
+export function TaskItem({ task, session }) {
+  const completion = useCompleteTask(session);
   const done = task.status === 'completed';
-
-  async function markCompleted() {
-    setPending(true);
-    setError(null);
-    try {
-      onUpdated(await completeTask(session, task.id));
-    } catch (err) {
-      setError(err);
-    } finally {
-      setPending(false);
-    }
-  }
 
   return (
     <li className={`task${done ? ' task-done' : ''}`}>
@@ -37,7 +23,7 @@ export function TaskItem({ task, session, onUpdated }) {
             </span>
           )}
         </p>
-        <ErrorAlert error={error} />
+        <ErrorAlert error={completion.error} />
       </div>
       <div className="task-side">
         <StatusBadge status={task.status} />
@@ -45,11 +31,11 @@ export function TaskItem({ task, session, onUpdated }) {
           <button
             type="button"
             className="button button-small"
-            onClick={markCompleted}
-            disabled={pending || !session.userId}
+            onClick={() => completion.mutate(task.id)}
+            disabled={completion.isPending || !session.userId}
             aria-label={`Mark completed: ${task.title}`}
           >
-            {pending ? 'Saving…' : 'Mark completed'}
+            {completion.isPending ? 'Saving…' : 'Mark completed'}
           </button>
         )}
       </div>

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { ErrorAlert } from '../../../components/Alert';
-import { useTaskList } from '../useTaskList';
+import { useTaskList } from '../useTasks';
 import { TaskForm } from './TaskForm';
 import { TaskItem } from './TaskItem';
 
@@ -19,11 +19,11 @@ const EMPTY_TEXT = {
 /** The Tasks tab: the add form, the status filter and the list. */
 export function TasksPanel({ session }) {
   const [status, setStatus] = useState('');
-  const list = useTaskList(session, status);
+  const list = useTaskList(session.tenantId, status);
 
   return (
     <div className="grid-tasks">
-      <TaskForm session={session} onCreated={list.added} />
+      <TaskForm session={session} />
       <section className="card" aria-labelledby="task-list-heading">
         <div className="section-head">
           <h2 id="task-list-heading">Tasks</h2>
@@ -49,12 +49,12 @@ export function TasksPanel({ session }) {
         {list.items.length > 0 && (
           <ul className="task-list">
             {list.items.map((task) => (
-              <TaskItem key={task.id} task={task} session={session} onUpdated={list.updated} />
+              <TaskItem key={task.id} task={task} session={session} />
             ))}
           </ul>
         )}
         <ErrorAlert error={list.moreError} title="Could not load more tasks." />
-        {list.nextUrl && (
+        {list.hasMore && (
           <div className="load-more">
             <button type="button" className="button" onClick={list.loadMore} disabled={list.loadingMore}>
               {list.loadingMore ? 'Loading…' : 'Load more tasks'}

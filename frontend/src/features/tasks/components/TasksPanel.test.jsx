@@ -1,8 +1,9 @@
-import { render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeFetch, jsonResponse } from '../../../test/fakeFetch';
 import { admin, org, task } from '../../../test/fixtures';
+import { renderWithQueries } from '../../../test/render';
 import { TasksPanel } from './TasksPanel';
 
 const session = { tenantId: org.id, userId: admin.id };
@@ -15,7 +16,7 @@ describe('TasksPanel', () => {
         task({ id: 't1', title: 'Oldest', status: 'completed', completedAt: '2026-11-29T13:00:00.000Z' }),
       ],
     });
-    render(<TasksPanel session={session} />);
+    renderWithQueries(<TasksPanel session={session} />);
     expect(screen.getByRole('status')).toHaveTextContent('Loading tasks…');
 
     const items = within(await screen.findByRole('list')).getAllByRole('listitem');
@@ -29,7 +30,7 @@ describe('TasksPanel', () => {
 
   it('shows an empty state', async () => {
     installFakeFetch({ 'GET /tasks': [] });
-    render(<TasksPanel session={session} />);
+    renderWithQueries(<TasksPanel session={session} />);
     expect(await screen.findByText(/No tasks yet/)).toBeInTheDocument();
   });
 
@@ -39,7 +40,7 @@ describe('TasksPanel', () => {
       'GET /tasks?limit=100': [task()],
       'GET /tasks?limit=100&status=completed': [],
     });
-    render(<TasksPanel session={session} />);
+    renderWithQueries(<TasksPanel session={session} />);
     await screen.findByText('Write the report');
 
     await user.click(screen.getByRole('radio', { name: 'Completed' }));
@@ -56,7 +57,7 @@ describe('TasksPanel', () => {
       'GET /tasks': [task()],
       'POST /tasks': (req) => jsonResponse(task({ id: 't9', ...req.body }), { status: 201 }),
     });
-    render(<TasksPanel session={session} />);
+    renderWithQueries(<TasksPanel session={session} />);
     await screen.findByText('Write the report');
 
     await user.type(screen.getByLabelText('Title'), 'Call the bank');
@@ -83,7 +84,7 @@ describe('TasksPanel', () => {
         { status: 400 },
       ),
     });
-    render(<TasksPanel session={session} />);
+    renderWithQueries(<TasksPanel session={session} />);
     await user.type(screen.getByLabelText('Title'), '   ');
     await user.click(screen.getByRole('button', { name: 'Add task' }));
 
@@ -101,7 +102,7 @@ describe('TasksPanel', () => {
       'GET /tasks': [task()],
       'PATCH /tasks/task-1': task({ status: 'completed', completedAt: '2026-11-29T12:30:00.000Z' }),
     });
-    render(<TasksPanel session={session} />);
+    renderWithQueries(<TasksPanel session={session} />);
 
     await user.click(await screen.findByRole('button', { name: 'Mark completed: Write the report' }));
 
@@ -119,7 +120,7 @@ describe('TasksPanel', () => {
       'GET /tasks': [task()],
       'PATCH /tasks/task-1': task({ status: 'completed' }),
     });
-    render(<TasksPanel session={session} />);
+    renderWithQueries(<TasksPanel session={session} />);
     await screen.findByText('Write the report');
     await user.click(screen.getByRole('radio', { name: 'Pending' }));
     await user.click(await screen.findByRole('button', { name: /Mark completed/ }));
@@ -134,7 +135,7 @@ describe('TasksPanel', () => {
       }),
       'GET /tasks?limit=100&cursor=abc': [task({ id: 't1', title: 'Page two' })],
     });
-    render(<TasksPanel session={session} />);
+    renderWithQueries(<TasksPanel session={session} />);
     await user.click(await screen.findByRole('button', { name: 'Load more tasks' }));
 
     expect(await screen.findByText('Page two')).toBeInTheDocument();
@@ -143,11 +144,72 @@ describe('TasksPanel', () => {
     expect(fetchMock.mock.calls.at(-1)[0]).toBe('/tasks?limit=100&cursor=abc');
   });
 
+  it('keeps the list when loading more fails', async () => {
+    const user = userEvent.setup();
+    installFakeFetch({
+      'GET /tasks?limit=100': jsonResponse([task({ id: 't2', title: 'Page one' })], {
+        headers: { Link: '</tasks?limit=100&cursor=abc>; rel="next"' },
+      }),
+      'GET /tasks?limit=100&cursor=abc': jsonResponse({ error: 'unavailable', message: 'Try later.' }, { status: 503 }),
+    });
+    renderWithQueries(<TasksPanel session={session} />);
+    await user.click(await screen.findByRole('button', { name: 'Load more tasks' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Could not load more tasks.');
+    expect(alert).toHaveTextContent('Try later.');
+    expect(screen.getByText('Page one')).toBeInTheDocument();
+    expect(screen.getByRole('button', { name: 'Load more tasks' })).toBeEnabled();
+  });
+
+  it('never shows a late answer for a filter no longer chosen', async () => {
+    const user = userEvent.setup();
+    let answerCompleted;
+    installFakeFetch({
+      'GET /tasks?limit=100': [task({ title: 'Everything' })],
+      'GET /tasks?limit=100&status=completed': () => new Promise((resolve) => (answerCompleted = resolve)),
+    });
+    renderWithQueries(<TasksPanel session={session} />);
+    await screen.findByText('Everything');
+    await user.click(screen.getByRole('radio', { name: 'Completed' }));
+    expect(await screen.findByText('Loading tasks…')).toBeInTheDocument();
+    await user.click(screen.getByRole('radio', { name: 'All' }));
+    await screen.findByText('Everything');
+
+    answerCompleted([task({ id: 't7', title: 'Late and completed', status: 'completed' })]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(screen.queryByText('Late and completed')).not.toBeInTheDocument();
+    expect(screen.getByText('Everything')).toBeInTheDocument();
+  });
+
+  it('puts a new task at the top of another view already loaded', async () => {
+    const user = userEvent.setup();
+    let allLoads = 0;
+    installFakeFetch({
+      // The first load answers; a reload stays in flight, so what shows is the cached list.
+      'GET /tasks?limit=100': () => (allLoads++ === 0 ? [task({ title: 'Older' })] : new Promise(() => {})),
+      'GET /tasks?limit=100&status=pending': [task({ title: 'Older' })],
+      'POST /tasks': (req) => jsonResponse(task({ id: 't9', ...req.body }), { status: 201 }),
+    });
+    renderWithQueries(<TasksPanel session={session} />);
+    await screen.findByText('Older');
+    await user.click(screen.getByRole('radio', { name: 'Pending' }));
+    await screen.findByText('Older');
+
+    await user.type(screen.getByLabelText('Title'), 'Newer');
+    await user.click(screen.getByRole('button', { name: 'Add task' }));
+    await screen.findByText('Newer');
+    await user.click(screen.getByRole('radio', { name: 'All' }));
+
+    const titles = screen.getAllByRole('heading', { level: 3 }).map((heading) => heading.textContent);
+    expect(titles).toEqual(['Newer', 'Older']);
+  });
+
   it('shows an API error as an alert', async () => {
     installFakeFetch({
       'GET /tasks': jsonResponse({ error: 'not_found', message: 'Unknown tenant.' }, { status: 404 }),
     });
-    render(<TasksPanel session={session} />);
+    renderWithQueries(<TasksPanel session={session} />);
     const alert = await screen.findByRole('alert');
     expect(alert).toHaveTextContent('Could not load tasks.');
     expect(alert).toHaveTextContent('Unknown tenant.');
@@ -155,7 +217,7 @@ describe('TasksPanel', () => {
 
   it('asks for a user before tasks can be added', async () => {
     installFakeFetch({ 'GET /tasks': [] });
-    render(<TasksPanel session={{ tenantId: org.id, userId: null }} />);
+    renderWithQueries(<TasksPanel session={{ tenantId: org.id, userId: null }} />);
     expect(screen.getByLabelText('Title')).toBeDisabled();
     expect(screen.getByText(/Choose a user in the top bar/)).toBeInTheDocument();
     await screen.findByText(/No tasks yet/);

@@ -2,19 +2,8 @@ import { useState } from 'react';
 import { ErrorAlert } from '../../../components/Alert';
 import { Field } from '../../../components/Field';
 import { useSubmit } from '../../../lib/useSubmit';
-import { useTenancy } from '../TenancyContext';
-
-/** Suggest a schema name from the organization name: "Acme Inc." -> "acme_inc". */
-export function suggestSchemaName(name) {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '') // drop accents: "Ü" -> "U"
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^_+|_+$/g, '')
-    .slice(0, 63);
-  return /^[0-9]/.test(slug) ? `org_${slug}`.slice(0, 63) : slug;
-}
+import { suggestSchemaName } from '../schemaName';
+import { useTenancy } from '../useTenancy';
 
 /** Create an organization (a tenant with its own database schema). */
 export function OrganizationForm() {

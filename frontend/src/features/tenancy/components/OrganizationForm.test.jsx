@@ -1,20 +1,10 @@
-import { render, screen, waitFor } from '@testing-library/react';
+import { screen, waitFor } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeFetch, jsonResponse } from '../../../test/fakeFetch';
-import { TenancyProvider } from '../TenancyContext';
-import { OrganizationForm, suggestSchemaName } from './OrganizationForm';
-
-describe('suggestSchemaName', () => {
-  it.each([
-    ['Acme Inc.', 'acme_inc'],
-    ['  Big--Corp  ', 'big_corp'],
-    ['3M', 'org_3m'],
-    ['Ünïcode Café', 'unicode_cafe'],
-  ])('turns %j into %j', (name, schema) => {
-    expect(suggestSchemaName(name)).toBe(schema);
-  });
-});
+import { renderWithQueries } from '../../../test/render';
+import { TenancyProvider } from '../TenancyProvider';
+import { OrganizationForm } from './OrganizationForm';
 
 describe('OrganizationForm', () => {
   it('shows the API validation message next to the schema name', async () => {
@@ -30,7 +20,7 @@ describe('OrganizationForm', () => {
         { status: 400 },
       ),
     });
-    render(
+    renderWithQueries(
       <TenancyProvider>
         <OrganizationForm />
       </TenancyProvider>,
@@ -58,7 +48,7 @@ describe('OrganizationForm', () => {
         { status: 409 },
       ),
     });
-    render(
+    renderWithQueries(
       <TenancyProvider>
         <OrganizationForm />
       </TenancyProvider>,

@@ -1,5 +1,5 @@
 import { ErrorAlert } from '../../../components/Alert';
-import { useTenancy } from '../TenancyContext';
+import { useTenancy } from '../useTenancy';
 import { OrganizationForm } from './OrganizationForm';
 import { UserForm } from './UserForm';
 

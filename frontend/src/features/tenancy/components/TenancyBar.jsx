@@ -1,4 +1,4 @@
-import { useTenancy } from '../TenancyContext';
+import { useTenancy } from '../useTenancy';
 
 /** The Tenant and User pickers in the top bar. */
 export function TenancyBar() {

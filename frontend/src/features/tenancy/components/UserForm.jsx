@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { ErrorAlert } from '../../../components/Alert';
 import { Field } from '../../../components/Field';
 import { useSubmit } from '../../../lib/useSubmit';
-import { useTenancy } from '../TenancyContext';
+import { useTenancy } from '../useTenancy';
 
 const EMPTY = { name: '', email: '', role: 'member' };
 
