@@ -11,16 +11,16 @@ const matches = (org, q) => {
 
 /**
  * The first `limit` organizations whose name or schema name contains `q`, by
- * name: `{items, hasMore}`. A server from before `?q=&limit=` answers every
- * organization; the same choice is then made here, so the picker still works.
+ * name: `{items, hasMore}`. The choice is made again here, which changes
+ * nothing in the server's answer but lets a server from before `?q=&limit=`
+ * (it answers every organization, oldest first) serve the picker too.
  */
 export async function searchOrganizations(q, limit = SEARCH_LIMIT) {
   const query = new URLSearchParams({ limit: String(limit) });
   if (q) query.set('q', q);
   const { items, nextUrl } = await apiPage(`/organizations?${query}`);
-  if (items.length <= limit) return { items, hasMore: Boolean(nextUrl) };
   const found = items.filter((org) => !q || matches(org, q)).sort(byName);
-  return { items: found.slice(0, limit), hasMore: found.length > limit };
+  return { items: found.slice(0, limit), hasMore: Boolean(nextUrl) || found.length > limit };
 }
 
 /** One organization by id (404 when there is none). */

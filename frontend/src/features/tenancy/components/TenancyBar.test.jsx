@@ -126,6 +126,27 @@ describe('Organization picker', () => {
     await user.keyboard('00031');
     await waitFor(() => expect(picker()).toHaveAccessibleDescription('No organization matches “00031”.'));
   });
+
+  it('shows only the matches when an older server answers every organization for a search', async () => {
+    const user = userEvent.setup();
+    installFakeApi({
+      organizations: [
+        { ...org, users: [admin] },
+        { id: 'org-2', name: 'Globex', schemaName: 'globex', createdAt: org.createdAt },
+        { id: 'org-3', name: 'Initech', schemaName: 'initech_glo', createdAt: org.createdAt },
+      ],
+      legacy: true,
+    });
+    renderBar();
+    await user.click(picker());
+    await user.keyboard('glo');
+    await waitFor(() =>
+      expect(options().map((option) => option.querySelector('.option-name').textContent)).toEqual([
+        'Globex',
+        'Initech',
+      ]),
+    );
+  });
 });
 
 describe('User picker', () => {
