@@ -31,8 +31,10 @@ export function Combobox({
   const optionId = (index) => `${id}-option-${index}`;
   const activeIndex = active < options.length ? active : -1;
 
+  // Keep the active option in sight as the arrows move through a scrolled list.
   useEffect(() => {
-    if (open && activeIndex >= 0) document.getElementById(optionId(activeIndex))?.scrollIntoView?.({ block: 'nearest' });
+    if (!open || activeIndex < 0) return;
+    document.getElementById(optionId(activeIndex))?.scrollIntoView?.({ block: 'nearest' });
   });
 
   function show(query) {

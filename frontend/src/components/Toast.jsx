@@ -1,7 +1,9 @@
 /**
  * A notice at the bottom of the screen with one action (Undo). The live
  * region is always in the page, so screen readers announce what appears in it.
- * Focus or pointer inside pauses the caller's timer (`onPause`/`onResume`).
+ * Focus inside pauses the caller's timer (`onPause`/`onResume`), so a keyboard
+ * user who tabs to it has time; a pointer does not (a notice that appears under
+ * a resting pointer would otherwise wait for ever).
  */
 export function Toast({ children, actionLabel, onAction, onPause, onResume, label }) {
   return (
@@ -13,8 +15,6 @@ export function Toast({ children, actionLabel, onAction, onPause, onResume, labe
           aria-label={label}
           onFocus={onPause}
           onBlur={onResume}
-          onMouseEnter={onPause}
-          onMouseLeave={onResume}
         >
           <span className="toast-text">{children}</span>
           {onAction && (

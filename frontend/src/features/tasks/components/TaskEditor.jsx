@@ -44,7 +44,12 @@ export function TaskEditor({ task, session, onDone }) {
         <input autoFocus value={fields.title} maxLength={LIMITS.title} autoComplete="off" onChange={change('title')} />
       </Field>
       <Field label="Description" hint="Optional." errors={fieldErrors.description}>
-        <textarea rows={3} value={fields.description} maxLength={LIMITS.description} onChange={change('description')} />
+        <textarea
+          rows={3}
+          value={fields.description}
+          maxLength={LIMITS.description}
+          onChange={change('description')}
+        />
       </Field>
       <div className="form-actions">
         <button type="submit" className="button button-primary button-small" aria-disabled={pending || undefined}>

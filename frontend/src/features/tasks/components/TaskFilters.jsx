@@ -77,7 +77,7 @@ function SearchBox({ q, onSearch }) {
         type="search"
         value={text}
         maxLength={LIMITS.search}
-        placeholder="Words in the title or description"
+        placeholder="Title or description"
         autoComplete="off"
         onChange={(event) => {
           const value = event.target.value;

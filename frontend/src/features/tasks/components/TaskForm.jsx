@@ -58,7 +58,12 @@ export function TaskForm({ session, onClose, titleRef }) {
           />
         </Field>
         <Field label="Description" hint="Optional." errors={fieldErrors.description}>
-          <textarea rows={3} value={fields.description} maxLength={LIMITS.description} onChange={change('description')} />
+          <textarea
+            rows={3}
+            value={fields.description}
+            maxLength={LIMITS.description}
+            onChange={change('description')}
+          />
         </Field>
         <div className="form-actions">
           <button type="submit" className="button button-primary" aria-disabled={pending || undefined}>

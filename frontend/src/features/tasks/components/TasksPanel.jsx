@@ -20,6 +20,9 @@ const EMPTY_TEXT = {
   completed: 'No completed tasks yet.',
 };
 
+const emptyText = (status, narrow) =>
+  !status && narrow ? 'No tasks yet. Add the first one with “New task”.' : EMPTY_TEXT[status];
+
 /** Counts with the tasks hidden here (deleted, Undo still possible) already taken off. */
 function withoutHidden(counts, hidden) {
   if (!counts || counts.capped) return counts;
@@ -56,6 +59,9 @@ export function TasksPanel({ session, isAdmin = false, users = null, filters, on
   const loadedInView = items.filter((task) => matchesFilter(task, filter)).length;
   const remaining = viewCount == null ? null : Math.max(viewCount - loadedInView, 0);
   const capped = Boolean(counts?.capped && viewCount >= COUNT_CAP);
+  let loadMoreLabel = 'Load more tasks';
+  if (list.loadingMore) loadMoreLabel = 'Loading…';
+  else if (remaining > 0 && !capped) loadMoreLabel = `Load more (${formatCount(remaining)} remaining)`;
 
   function handleDelete(task) {
     const index = items.indexOf(task);
@@ -119,7 +125,7 @@ export function TasksPanel({ session, isAdmin = false, users = null, filters, on
         {list.loading && <TaskSkeleton />}
         {!list.loading && !list.error && items.length === 0 && (
           <div className="empty">
-            <p>{q ? `No tasks match “${q}”.` : EMPTY_TEXT[status]}</p>
+            <p>{q ? `No tasks match “${q}”.` : emptyText(status, narrow)}</p>
             {q && (
               <button type="button" className="button button-small" onClick={() => onFiltersChange({ q: '' })}>
                 Clear the search
@@ -151,8 +157,7 @@ export function TasksPanel({ session, isAdmin = false, users = null, filters, on
               </p>
             )}
             <button type="button" className="button" onClick={list.loadMore} disabled={list.loadingMore}>
-              {list.loadingMore && 'Loading…'}
-              {!list.loadingMore && (remaining > 0 && !capped ? `Load more (${formatCount(remaining)} remaining)` : 'Load more tasks')}
+              {loadMoreLabel}
             </button>
           </div>
         )}

@@ -507,6 +507,20 @@ describe('TasksPanel: deleting with Undo', () => {
     expect(screen.getByRole('radio', { name: 'All 3' })).toBeInTheDocument();
   });
 
+  it('waits while the Undo notice has focus, and sends once focus leaves and the window closes', async () => {
+    const user = userEvent.setup();
+    const fake = api(three());
+    renderPanel({ undoMs: 150 });
+    await user.click(await screen.findByRole('button', { name: 'Delete: Second' }));
+    within(screen.getByRole('group', { name: 'Deleted task' })).getByRole('button', { name: 'Undo' }).focus();
+
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(fake.requestsLike(/^DELETE/)).toEqual([]);
+
+    act(() => screen.getByRole('heading', { name: 'First' }).focus());
+    await waitFor(() => expect(fake.requestsLike(/^DELETE/)).toEqual(['DELETE /tasks/t2']));
+  });
+
   it('focuses the list’s heading when the last task goes', async () => {
     const user = userEvent.setup();
     api([task()]);
