@@ -151,14 +151,18 @@ def choose_organization(page, name, typed=None):
     """Type part of `name` into the organization combobox and choose it with the keyboard."""
     picker = organization_picker(page)
     picker.click()
-    picker.fill(typed or name)
-    expect(organization_options(page).filter(has_text=name)).to_be_visible()
+    typed = typed or name
+    picker.fill(typed)
+    options = organization_options(page)
+    expect(options.filter(has_text=name)).to_be_visible()
+    # Nothing offered contradicts the text typed.
+    expect(options.filter(has_not_text=typed)).to_have_count(0)
+    position = [text.startswith(name) for text in options.all_inner_texts()].index(True)
     # Move the active option down to it with the arrow keys, then Enter.
-    for _ in range(20):
+    for _ in range(position + 1):
         picker.press("ArrowDown")
-        active = picker.get_attribute("aria-activedescendant")
-        if active and page.locator(f"[id='{active}']").inner_text().startswith(name):
-            break
+    active = picker.get_attribute("aria-activedescendant")
+    expect(page.locator(f"[id='{active}']")).to_contain_text(name)
     picker.press("Enter")
     expect(picker).to_have_value(name)
     expect(picker).to_have_attribute("aria-expanded", "false")

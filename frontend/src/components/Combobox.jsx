@@ -27,9 +27,11 @@ export function Combobox({
   const [open, setOpen] = useState(false);
   // null while not typing: the input then shows the current choice.
   const [text, setText] = useState(null);
-  const [active, setActive] = useState(-1);
+  // The active option by key, so new results never make another option active under the keyboard.
+  const [activeKey, setActiveKey] = useState(null);
   const optionId = (index) => `${id}-option-${index}`;
-  const activeIndex = active < options.length ? active : -1;
+  const activeIndex = options.findIndex((option) => getKey(option) === activeKey);
+  const activate = (index) => setActiveKey(index >= 0 && index < options.length ? getKey(options[index]) : null);
 
   // Keep the active option in sight as the arrows move through a scrolled list.
   useEffect(() => {
@@ -45,7 +47,7 @@ export function Combobox({
   function close() {
     setOpen(false);
     setText(null);
-    setActive(-1);
+    setActiveKey(null);
   }
 
   function choose(option) {
@@ -58,11 +60,11 @@ export function Combobox({
       event.preventDefault();
       if (!open) {
         show(text ?? '');
-        setActive(event.key === 'ArrowDown' ? 0 : options.length - 1);
+        activate(event.key === 'ArrowDown' ? 0 : options.length - 1);
         return;
       }
       const step = event.key === 'ArrowDown' ? 1 : -1;
-      setActive((current) => Math.min(Math.max(current + step, 0), options.length - 1));
+      activate(Math.min(Math.max(activeIndex + step, 0), options.length - 1));
     } else if (event.key === 'Enter') {
       if (open && activeIndex >= 0) {
         event.preventDefault();
@@ -96,7 +98,7 @@ export function Combobox({
         value={text ?? selectedText ?? ''}
         onChange={(event) => {
           setText(event.target.value);
-          setActive(-1);
+          setActiveKey(null);
           show(event.target.value);
         }}
         onClick={() => {
@@ -118,7 +120,7 @@ export function Combobox({
               // mousedown would blur the input first, closing the list before the click lands.
               onMouseDown={(event) => event.preventDefault()}
               onClick={() => choose(option)}
-              onMouseMove={() => index !== activeIndex && setActive(index)}
+              onMouseMove={() => index !== activeIndex && activate(index)}
             >
               {renderOption(option)}
             </li>

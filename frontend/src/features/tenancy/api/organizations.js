@@ -4,7 +4,8 @@ export const SEARCH_LIMIT = 20;
 
 const byName = (a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: 'base' }) || a.id.localeCompare(b.id);
 
-const matches = (org, q) => {
+/** Whether `org`'s name or schema name contains `q` (as the API searches: case-insensitive). */
+export const matchesOrganization = (org, q) => {
   const needle = q.toLowerCase();
   return org.name.toLowerCase().includes(needle) || org.schemaName.toLowerCase().includes(needle);
 };
@@ -19,7 +20,7 @@ export async function searchOrganizations(q, limit = SEARCH_LIMIT) {
   const query = new URLSearchParams({ limit: String(limit) });
   if (q) query.set('q', q);
   const { items, nextUrl } = await apiPage(`/organizations?${query}`);
-  const found = items.filter((org) => !q || matches(org, q)).sort(byName);
+  const found = items.filter((org) => !q || matchesOrganization(org, q)).sort(byName);
   return { items: found.slice(0, limit), hasMore: Boolean(nextUrl) || found.length > limit };
 }
 

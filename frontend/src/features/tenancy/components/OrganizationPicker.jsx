@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Combobox } from '../../../components/Combobox';
 import { useDebouncedValue } from '../../../lib/useDebouncedValue';
+import { matchesOrganization } from '../api/organizations';
 import { useOrganizationSearch, useRememberOrganization } from '../useOrganizations';
 import { useTenancy } from '../useTenancy';
 
@@ -23,7 +24,11 @@ export function OrganizationPicker() {
   const [searching, setSearching] = useState(null);
   const query = useDebouncedValue(searching ?? '', SEARCH_DELAY_MS).trim();
   const search = useOrganizationSearch(query, { enabled: searching !== null });
-  const options = searching !== null ? (search.data?.items ?? []) : [];
+  // While the answer for the latest text is on its way, the last answer stays, narrowed to what
+  // matches the text as typed: nothing offered ever contradicts the input.
+  const typed = (searching ?? '').trim();
+  const options =
+    searching !== null ? (search.data?.items ?? []).filter((org) => matchesOrganization(org, typed)) : [];
 
   return (
     <div className="picker">

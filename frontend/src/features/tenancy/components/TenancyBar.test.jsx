@@ -2,6 +2,7 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { installFakeApi, manyOrganizations } from '../../../test/fakeApi';
+import { installFakeFetch } from '../../../test/fakeFetch';
 import { admin, member, org, rememberSelection } from '../../../test/fixtures';
 import { renderWithQueries } from '../../../test/render';
 import { TenancyProvider } from '../TenancyProvider';
@@ -84,6 +85,24 @@ describe('Organization picker', () => {
     await waitFor(() => expect(within(screen.getByLabelText('User')).getByRole('option', { name: 'Max Member (member)' })).toBeInTheDocument());
     // The picked organization came with the search: choosing it fetched only its users.
     expect(fake.requests).not.toContain('GET /organizations/org-2');
+  });
+
+  it('never offers an organization that does not match the text while its search is on the way', async () => {
+    const user = userEvent.setup();
+    const globex = { id: 'org-2', name: 'Globex', schemaName: 'globex', createdAt: org.createdAt };
+    installFakeFetch({
+      'GET /organizations?limit=20': [org, globex],
+      // The search for what is typed never answers in this test.
+      'GET /organizations': () => new Promise(() => {}),
+    });
+    renderBar();
+    await user.click(picker());
+    await waitFor(() => expect(options()).toHaveLength(2));
+
+    await user.keyboard('glo{ArrowDown}');
+
+    expect(options().map((option) => option.querySelector('.option-name').textContent)).toEqual(['Globex']);
+    expect(picker()).toHaveAttribute('aria-activedescendant', options()[0].id);
   });
 
   it('puts the chosen organization back on Escape', async () => {
