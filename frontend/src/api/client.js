@@ -4,12 +4,14 @@
 const API_BASE = import.meta.env.VITE_API_BASE ?? '';
 
 export class ApiError extends Error {
-  constructor({ status, code, message, fieldErrors = {} }) {
+  constructor({ status, code, message, fieldErrors = {}, body = null }) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
     this.fieldErrors = fieldErrors;
+    // The whole error body, for fields beside the message (a 429's exportId).
+    this.body = body;
   }
 }
 
@@ -52,12 +54,17 @@ async function errorFrom(response) {
     code: body?.error ?? 'http_error',
     message: body?.message ?? `The server answered ${response.status}${statusText}.`,
     fieldErrors: body?.errors ?? {},
+    body,
   });
 }
 
-/** Send a request and return the Response; throws ApiError unless it is 2xx. */
-export async function apiFetch(path, { method = 'GET', body, session, headers = {} } = {}) {
+/**
+ * Send a request and return the Response; throws ApiError unless it is 2xx.
+ * `keepalive` lets a request outlive the page (a delete sent as the tab closes).
+ */
+export async function apiFetch(path, { method = 'GET', body, session, headers = {}, keepalive } = {}) {
   const init = { method, headers: { Accept: 'application/json', ...sessionHeaders(session), ...headers } };
+  if (keepalive) init.keepalive = true;
   if (body !== undefined) {
     init.headers['Content-Type'] = 'application/json';
     init.body = JSON.stringify(body);

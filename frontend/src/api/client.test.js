@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { installFakeFetch, jsonResponse } from '../test/fakeFetch';
-import { ApiError, apiBlob, apiJson, apiPage, parseLinkHeader } from './client';
+import { ApiError, apiBlob, apiFetch, apiJson, apiPage, parseLinkHeader } from './client';
 
 const session = { tenantId: 'org-1', userId: 'user-1' };
 
@@ -41,6 +41,23 @@ describe('apiJson', () => {
       message: 'The request is invalid.',
       fieldErrors: { title: ['Title is required.'] },
     });
+  });
+
+  it('keeps the whole error body for fields beside the message', async () => {
+    installFakeFetch({
+      'POST /tasks/export': jsonResponse(
+        { error: 'export_in_progress', message: 'Still running.', exportId: 'exp-9' },
+        { status: 429 },
+      ),
+    });
+    const error = await apiJson('/tasks/export', { method: 'POST', body: {}, session }).catch((e) => e);
+    expect(error).toMatchObject({ status: 429, body: { exportId: 'exp-9' } });
+  });
+
+  it('sends a keepalive request when asked (a delete as the page closes)', async () => {
+    const fetchMock = installFakeFetch({ 'DELETE /tasks/t1': new Response(null, { status: 204 }) });
+    await apiFetch('/tasks/t1', { method: 'DELETE', session, keepalive: true });
+    expect(fetchMock.mock.calls[0][1]).toMatchObject({ method: 'DELETE', keepalive: true });
   });
 
   it('describes an error without a JSON body by its status', async () => {

@@ -1,5 +1,5 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { createQueryClient } from '../api/queryClient';
 import { ErrorAlert } from '../components/Alert';
 import { Tabs } from '../components/Tabs';
@@ -9,25 +9,33 @@ import { OrganizationsPanel } from '../features/tenancy/components/Organizations
 import { TenancyBar } from '../features/tenancy/components/TenancyBar';
 import { TenancyProvider } from '../features/tenancy/TenancyProvider';
 import { useTenancy } from '../features/tenancy/useTenancy';
+import { navigate, parseHash, useHashRoute } from '../lib/hashRoute';
 import { ErrorBoundary } from './ErrorBoundary';
 
-export function App({ exportPollMs }) {
+export function App({ exportPollMs, refreshMs, undoMs }) {
   // One cache per page load (and per mounted App in the tests).
-  const [queryClient] = useState(createQueryClient);
+  const [queryClient] = useState(() => createQueryClient({ refreshMs }));
   return (
     <ErrorBoundary>
       <QueryClientProvider client={queryClient}>
         <TenancyProvider>
-          <Shell exportPollMs={exportPollMs} />
+          <Shell exportPollMs={exportPollMs} undoMs={undoMs} />
         </TenancyProvider>
       </QueryClientProvider>
     </ErrorBoundary>
   );
 }
 
-function Shell({ exportPollMs }) {
-  const { organizations, organizationsError, reloadOrganizations, tenant, currentUser, session } = useTenancy();
-  const [selectedTab, setSelectedTab] = useState(null);
+/** Change the task filters in the URL (replacing the entry: a search typed letter by letter is not history). */
+function changeTaskFilters(changes) {
+  const { params } = parseHash(window.location.hash);
+  navigate('/tasks', { q: params.get('q'), status: params.get('status'), ...changes }, { replace: true });
+}
+
+function Shell({ exportPollMs, undoMs }) {
+  const { hasOrganizations, organizationsError, reloadOrganizations, tenant, users, currentUser, session, settled } =
+    useTenancy();
+  const { path, params } = useHashRoute();
   const isAdmin = currentUser?.role === 'admin';
 
   const tabs = [
@@ -36,9 +44,17 @@ function Shell({ exportPollMs }) {
       label: 'Tasks',
       render: () =>
         tenant ? (
-          <TasksPanel key={tenant.id} session={session} />
+          <TasksPanel
+            key={tenant.id}
+            session={session}
+            isAdmin={isAdmin}
+            users={users}
+            filters={{ q: params.get('q') ?? '', status: params.get('status') ?? '' }}
+            onFiltersChange={changeTaskFilters}
+            undoMs={undoMs}
+          />
         ) : (
-          <NoTenant onSetup={() => setSelectedTab('organizations')} />
+          <NoOrganization />
         ),
     },
     // Only admins may export, so members never see the tab.
@@ -46,18 +62,34 @@ function Shell({ exportPollMs }) {
       id: 'export',
       label: 'Export',
       render: () => (
-        <ExportsPanel key={session.tenantId} session={session} tenantName={tenant.name} pollMs={exportPollMs} />
+        <ExportsPanel
+          key={session.tenantId}
+          session={session}
+          tenantName={tenant.name}
+          users={users}
+          pollMs={exportPollMs}
+        />
       ),
     },
     { id: 'organizations', label: 'Organizations', render: () => <OrganizationsPanel /> },
   ].filter(Boolean);
 
-  // An empty system starts where the first organization is created; decided
-  // once, so creating that organization does not pull the tab away.
-  if (selectedTab === null && organizations) {
-    setSelectedTab(organizations.length === 0 ? 'organizations' : 'tasks');
-  }
-  const activeTab = tabs.some((tab) => tab.id === selectedTab) ? selectedTab : 'tasks';
+  const requested = path.replace(/^\//, '');
+  const activeTab = tabs.find((tab) => tab.id === requested) ?? tabs[0];
+
+  useEffect(() => {
+    if (path === '/') {
+      // No tab in the URL: an empty system starts where the first organization is created, any other on Tasks.
+      if (hasOrganizations !== null) navigate(hasOrganizations ? '/tasks' : '/organizations', {}, { replace: true });
+    } else if (settled && requested !== activeTab.id) {
+      // A tab this user may not see (Export, once the user is known to be a member) becomes Tasks.
+      navigate('/tasks', {}, { replace: true });
+    }
+  }, [path, requested, activeTab.id, hasOrganizations, settled]);
+
+  useEffect(() => {
+    document.title = `${activeTab.label} · taskflask`;
+  }, [activeTab.label]);
 
   return (
     <div className="app">
@@ -72,20 +104,25 @@ function Shell({ exportPollMs }) {
       </header>
       <main className="content">
         <ErrorAlert error={organizationsError} title="Could not load organizations." onRetry={reloadOrganizations} />
-        <Tabs label="Sections" tabs={tabs} selected={activeTab} onSelect={setSelectedTab} />
+        <Tabs
+          label="Sections"
+          tabs={tabs}
+          selected={activeTab.id}
+          onSelect={(id) => navigate(`/${id}`)}
+        />
       </main>
     </div>
   );
 }
 
-function NoTenant({ onSetup }) {
+function NoOrganization() {
   return (
     <div className="card empty-state">
-      <h2>Choose a tenant</h2>
-      <p className="muted">Pick a tenant and user in the top bar, or create an organization to get started.</p>
-      <button type="button" className="button button-primary" onClick={onSetup}>
+      <h2>Choose an organization</h2>
+      <p className="muted">Pick an organization and a user in the top bar, or create an organization to get started.</p>
+      <a className="button button-primary" href="#/organizations">
         Set up an organization
-      </button>
+      </a>
     </div>
   );
 }

@@ -1,29 +1,42 @@
 import { useEffect, useRef, useState } from 'react';
+import { inFormWords, missingFields } from './validation';
 
 /**
- * Run a form's API call and keep its pending state and error. On a failure
- * with field errors, focus moves to the first invalid field.
+ * Run a form's API call and keep its pending state and errors. Required
+ * fields (`requiredMessages`, e.g. `{title: 'Enter a title.'}`) are checked
+ * before anything is sent. On any field error, focus moves to the first
+ * invalid field.
  */
-export function useSubmit() {
+export function useSubmit(requiredMessages = {}) {
   const formRef = useRef(null);
-  const [state, setState] = useState({ pending: false, error: null });
+  const pendingRef = useRef(false);
+  const [state, setState] = useState({ pending: false, error: null, fieldErrors: {} });
 
   useEffect(() => {
     if (state.error) formRef.current?.querySelector('[aria-invalid="true"]')?.focus();
   }, [state.error]);
 
-  /** Await `action`; resolves to true if it succeeded. */
-  async function run(action) {
-    setState({ pending: true, error: null });
+  /** Check `values`, then await `action`; resolves to true if it succeeded. */
+  async function run(values, action) {
+    if (pendingRef.current) return false;
+    const missing = missingFields(values, requiredMessages);
+    if (missing) {
+      setState({ pending: false, error: { message: '', fieldErrors: missing }, fieldErrors: missing });
+      return false;
+    }
+    pendingRef.current = true;
+    setState({ pending: true, error: null, fieldErrors: {} });
     try {
       await action();
-      setState({ pending: false, error: null });
+      setState({ pending: false, error: null, fieldErrors: {} });
       return true;
     } catch (error) {
-      setState({ pending: false, error });
+      setState({ pending: false, error, fieldErrors: inFormWords(error.fieldErrors, values, requiredMessages) });
       return false;
+    } finally {
+      pendingRef.current = false;
     }
   }
 
-  return { formRef, run, pending: state.pending, error: state.error, fieldErrors: state.error?.fieldErrors ?? {} };
+  return { formRef, run, ...state };
 }

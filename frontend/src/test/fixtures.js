@@ -25,6 +25,7 @@ export function task(overrides = {}) {
     description: null,
     status: 'pending',
     createdBy: admin.id,
+    createdByName: admin.name,
     createdAt: '2026-11-29T11:00:00.000Z',
     updatedAt: '2026-11-29T11:00:00.000Z',
     completedAt: null,
@@ -37,6 +38,7 @@ export function exportJob(overrides = {}) {
     id: 'exp-1',
     status: 'pending',
     requestedBy: admin.id,
+    requestedByName: admin.name,
     rowCount: null,
     fileUrl: null,
     error: null,
@@ -48,7 +50,7 @@ export function exportJob(overrides = {}) {
   };
 }
 
-/** Make the app start with this tenant and user chosen, as after a reload. */
+/** Make the app start with this organization and user chosen, as after a reload. */
 export function rememberSelection(tenantId, userId) {
-  localStorage.setItem('taskflask.selection', JSON.stringify({ tenantId, userId }));
+  localStorage.setItem('taskflask.selection', JSON.stringify({ tenantId, userByTenant: { [tenantId]: userId } }));
 }

@@ -5,4 +5,6 @@ import { afterEach } from 'vitest';
 afterEach(() => {
   cleanup();
   localStorage.clear();
+  // Each test starts at the app's bare URL (the tab lives in the hash).
+  window.history.replaceState(null, '', '/');
 });

@@ -56,6 +56,8 @@ export function useStartExport(session) {
         exp,
         ...(prev ?? []).filter((item) => item.id !== exp.id),
       ]),
+    // 429: one is running that this list may not know of (started elsewhere); fetch it, so it shows and is polled.
+    onError: (error) => error.status === 429 && queryClient.invalidateQueries({ queryKey: exportKeys.list(session) }),
   });
 }
 

@@ -10,17 +10,18 @@ function describeRows(exp) {
   return formatRows(exp.rowCount);
 }
 
-/** One export: live status (a progress bar while it runs), row count, times and the CSV download. */
-export function ExportItem({ exp, session }) {
+/** One export: who asked, live status (a progress bar while it runs), row count, times and the CSV download. */
+export function ExportItem({ exp, session, requesterName }) {
   const download = useExportDownload(session, exp);
 
   return (
     <li className="export">
       <div className="export-main">
-        <h3 className="export-title">
-          Export <Time value={exp.createdAt} />
-        </h3>
+        <h3 className="export-title">{requesterName ? `Export by ${requesterName}` : 'Export'}</h3>
         <p className="export-meta">
+          <span>
+            Requested <Time value={exp.createdAt} />
+          </span>
           {exp.status !== 'processing' && <span>{describeRows(exp)}</span>}
           {exp.completedAt && (
             <span>

@@ -2,14 +2,17 @@ import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { installFakeFetch, jsonResponse } from '../../../test/fakeFetch';
-import { admin, exportJob, org } from '../../../test/fixtures';
+import { installFakeApi } from '../../../test/fakeApi';
+import { admin, exportJob, member, org } from '../../../test/fixtures';
 import { renderWithQueries } from '../../../test/render';
 import { ExportsPanel } from './ExportsPanel';
 
 const session = { tenantId: org.id, userId: admin.id };
 
-function renderPanel() {
-  return renderWithQueries(<ExportsPanel session={session} tenantName={org.name} pollMs={10} />);
+function renderPanel(props = {}) {
+  return renderWithQueries(
+    <ExportsPanel session={session} tenantName={org.name} users={[admin, member]} pollMs={10} {...props} />,
+  );
 }
 
 describe('ExportsPanel', () => {
@@ -201,5 +204,86 @@ describe('isFinished', () => {
     const { isFinished } = await import('../api/exports');
     expect(['pending', 'processing'].map((status) => isFinished({ status }))).toEqual([false, false]);
     expect(['completed', 'failed', 'expired'].map((status) => isFinished({ status }))).toEqual([true, true, true]);
+  });
+});
+
+describe('ExportsPanel: honest feedback', () => {
+  it('names who asked for each export and formats its row count', async () => {
+    installFakeFetch({
+      'GET /exports': [
+        exportJob({ id: 'exp-2', status: 'completed', rowCount: 1000300, completedAt: '2026-11-29T12:05:00.000Z' }),
+        exportJob({ id: 'exp-1', status: 'completed', rowCount: 1, requestedBy: member.id, requestedByName: undefined }),
+      ],
+    });
+    renderPanel();
+    const latest = await screen.findByRole('list', { name: 'Latest export' });
+    expect(within(latest).getByRole('heading')).toHaveTextContent('Export by Ada Admin');
+    expect(latest).toHaveTextContent('1,000,300 rows');
+    // Without requestedByName (a server from before it), the organization's users name the requester.
+    const earlier = screen.getByRole('heading', { name: 'Earlier exports' }).closest('section');
+    expect(within(earlier).getByRole('heading', { level: 3 })).toHaveTextContent('Export by Max Member');
+    expect(earlier).toHaveTextContent('1 row');
+  });
+
+  it('keeps Start export unavailable, saying why, while an export runs, and offers it again after', async () => {
+    const user = userEvent.setup();
+    const fake = installFakeApi({
+      organizations: [{ ...org, users: [admin], exports: [exportJob({ status: 'processing', rowsWritten: 5, rowsExpected: 10 })] }],
+    });
+    renderPanel();
+    await screen.findByRole('progressbar');
+    const start = screen.getByRole('button', { name: 'Start export' });
+    expect(start).toHaveAttribute('aria-disabled', 'true');
+    expect(start).toHaveAccessibleDescription('An export is running. You can start another once it has finished.');
+    await user.click(start);
+    expect(fake.requestsLike(/^POST/)).toEqual([]);
+
+    fake.setExport(org.id, 'exp-1', { status: 'completed', rowCount: 10, completedAt: '2026-11-29T12:00:05.000Z' });
+
+    await waitFor(() => expect(start).not.toHaveAttribute('aria-disabled'));
+    expect(start).not.toHaveAccessibleDescription();
+    await user.click(start);
+    await waitFor(() => expect(fake.requestsLike(/^POST/)).toEqual(['POST /tasks/export']));
+  });
+
+  it('says an export of another browser is running without its id, and clears that once it finished', async () => {
+    const user = userEvent.setup();
+    // The list on screen was loaded before another browser started an export.
+    const fake = installFakeApi({ organizations: [{ ...org, users: [admin], exports: [] }], legacy: true });
+    renderPanel();
+    expect(await screen.findByText('No exports yet.')).toBeInTheDocument();
+    fake.exportsOf(org.id).unshift(exportJob({ id: '159ce5f3-0000-4000-8000-000000000000', status: 'pending' }));
+
+    await user.click(screen.getByRole('button', { name: 'Start export' }));
+
+    const alert = await screen.findByRole('alert');
+    expect(alert).toHaveTextContent('Could not start the export.');
+    expect(alert).toHaveTextContent('An export of this organization is still running; start another once it has finished.');
+    expect(alert).not.toHaveTextContent('159ce5f3');
+    // The running export is fetched, shown and followed.
+    expect(await screen.findByRole('list', { name: 'Latest export' })).toHaveTextContent('Pending');
+    expect(screen.getByRole('button', { name: 'Start export' })).toHaveAttribute('aria-disabled', 'true');
+
+    fake.setExport(org.id, '159ce5f3-0000-4000-8000-000000000000', {
+      status: 'completed',
+      rowCount: 2,
+      completedAt: '2026-11-29T12:00:05.000Z',
+    });
+
+    await waitFor(() => expect(screen.queryByRole('alert')).not.toBeInTheDocument());
+    expect(screen.getByRole('list', { name: 'Latest export' })).toHaveTextContent('Completed');
+    expect(screen.getByRole('button', { name: 'Start export' })).not.toHaveAttribute('aria-disabled');
+  });
+
+  it('keeps focus on Start export while the export it started runs', async () => {
+    const user = userEvent.setup();
+    installFakeApi({ organizations: [{ ...org, users: [admin], exports: [] }] });
+    renderPanel();
+    await screen.findByText('No exports yet.');
+    const start = screen.getByRole('button', { name: 'Start export' });
+    await user.click(start);
+    await screen.findByRole('list', { name: 'Latest export' });
+    expect(start).toHaveAttribute('aria-disabled', 'true');
+    expect(start).toHaveFocus();
   });
 });

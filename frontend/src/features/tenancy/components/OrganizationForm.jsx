@@ -1,14 +1,22 @@
 import { useState } from 'react';
 import { ErrorAlert } from '../../../components/Alert';
 import { Field } from '../../../components/Field';
+import { LIMITS } from '../../../lib/limits';
 import { useSubmit } from '../../../lib/useSubmit';
 import { suggestSchemaName } from '../schemaName';
 import { useTenancy } from '../useTenancy';
 
-/** Create an organization (a tenant with its own database schema). */
-export function OrganizationForm() {
+const REQUIRED = { name: 'Enter an organization name.', schemaName: 'Enter a schema name.' };
+
+const SCHEMA_HINT =
+  'The name of the database schema that keeps this organization’s data apart from the others’. ' +
+  'It is permanent: it cannot be changed later. Use 1–63 lowercase letters (a–z), digits and underscores, ' +
+  'starting with a letter or underscore, and not with “pg_”.';
+
+/** Create an organization (with its own database schema); `onCreated(org)` comes after it is chosen. */
+export function OrganizationForm({ onCreated }) {
   const { addOrganization } = useTenancy();
-  const { formRef, run, pending, error, fieldErrors } = useSubmit();
+  const { formRef, run, pending, error, fieldErrors } = useSubmit(REQUIRED);
   const [name, setName] = useState('');
   const [schemaName, setSchemaName] = useState('');
   const [schemaEdited, setSchemaEdited] = useState(false);
@@ -17,22 +25,30 @@ export function OrganizationForm() {
   async function handleSubmit(event) {
     event.preventDefault();
     setCreated(null);
-    await run(async () => {
+    await run({ name, schemaName }, async () => {
       const org = await addOrganization({ name: name.trim(), schemaName: schemaName.trim() });
       setCreated(org);
       setName('');
       setSchemaName('');
       setSchemaEdited(false);
+      onCreated?.(org);
     });
   }
 
   return (
-    <form ref={formRef} className="card form" onSubmit={handleSubmit} noValidate>
-      <h2>New organization</h2>
-      <ErrorAlert error={error} ignoreFields={['name', 'schemaName']} />
-      <Field label="Organization name" errors={fieldErrors.name}>
+    <form
+      ref={formRef}
+      className="card form"
+      onSubmit={handleSubmit}
+      noValidate
+      aria-labelledby="organization-form-heading"
+    >
+      <h2 id="organization-form-heading">New organization</h2>
+      <ErrorAlert error={error} title="Could not create the organization." ignoreFields={['name', 'schemaName']} />
+      <Field label="Organization name" errors={fieldErrors.name} required>
         <input
           value={name}
+          maxLength={LIMITS.name}
           autoComplete="organization"
           onChange={(event) => {
             setName(event.target.value);
@@ -40,14 +56,12 @@ export function OrganizationForm() {
           }}
         />
       </Field>
-      <Field
-        label="Schema name"
-        hint="Lowercase letters, digits and underscores; starts with a letter or underscore."
-        errors={fieldErrors.schemaName}
-      >
+      <Field label="Schema name" hint={SCHEMA_HINT} errors={fieldErrors.schemaName} required>
         <input
           value={schemaName}
+          maxLength={LIMITS.schemaName}
           autoComplete="off"
+          autoCapitalize="none"
           spellCheck={false}
           onChange={(event) => {
             setSchemaName(event.target.value);
@@ -56,12 +70,12 @@ export function OrganizationForm() {
         />
       </Field>
       <div className="form-actions">
-        <button type="submit" className="button button-primary" disabled={pending}>
+        <button type="submit" className="button button-primary" aria-disabled={pending || undefined}>
           {pending ? 'Creating…' : 'Create organization'}
         </button>
         {created && (
           <p role="status" className="form-success">
-            Created {created.name}. It is now the selected tenant.
+            Created {created.name}. It is now the chosen organization.
           </p>
         )}
       </div>

@@ -1,20 +1,23 @@
+import { useState } from 'react';
 import { ErrorAlert } from '../../../components/Alert';
 import { useTenancy } from '../useTenancy';
 import { OrganizationForm } from './OrganizationForm';
 import { UserForm } from './UserForm';
 
-/** Set up tenants and their users from the browser. */
+/** Set up organizations and their users from the browser. */
 export function OrganizationsPanel() {
   const { tenant, users, usersError, reloadUsers, currentUser } = useTenancy();
+  // After an organization is created, the next step is its first user: focus goes there.
+  const [userFormFocus, setUserFormFocus] = useState(0);
   return (
     <div className="grid-two">
-      <OrganizationForm />
+      <OrganizationForm onCreated={() => setUserFormFocus((count) => count + 1)} />
       <div className="stack">
-        <UserForm />
+        <UserForm focusRequest={userFormFocus} />
         {tenant && (
           <section className="card" aria-labelledby="users-heading">
             <h2 id="users-heading">Users of {tenant.name}</h2>
-            <ErrorAlert error={usersError} onRetry={reloadUsers} />
+            <ErrorAlert error={usersError} title="Could not load the users." onRetry={reloadUsers} />
             {users?.length === 0 && <p className="muted">No users yet. Add an admin first.</p>}
             {users?.length > 0 && (
               <ul className="user-list">
