@@ -1,22 +1,17 @@
-"""Request ids, and log lines that say which request, tenant and user they belong to.
+"""Logging setup: one line (or JSON object) per record, carrying the tenant of the job it belongs to.
 
-In a job the tenant comes from ``tenant_context(schema)``. LOG_FORMAT=json
-turns every log line into one JSON object. The one line per request is
-gunicorn's access log (see taskflask/serving/gunicorn_logging.py).
+In a job the tenant comes from ``tenant_context(schema)``. The web layer adds
+the request id, tenant and user of a request (taskflask/web/request_log.py).
+LOG_FORMAT=json turns every log line into one JSON object. This module
+imports no Flask: the worker uses it as it is.
 """
 import json
 import logging
-import re
 import sys
-import uuid
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from flask import g, has_request_context, request
-
-REQUEST_ID_HEADER = "X-Request-ID"
-# A caller's request id is kept only when it is short and plain, so logs stay clean.
-ACCEPTABLE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+CONTEXT_FIELDS = ("request_id", "tenant", "user")
 job_tenant = ContextVar("job_tenant", default=None)
 
 
@@ -30,24 +25,20 @@ def tenant_context(schema):
         job_tenant.reset(token)
 
 
-def request_context():
-    """Request id, tenant and user of the current request (or the job's tenant), for log records."""
-    if not has_request_context():
-        return {"tenant": job_tenant.get()} if job_tenant.get() else {}
-    tenant = g.get("tenant")
-    user = g.get("user")
-    return {
-        "request_id": g.get("request_id"),
-        "tenant": tenant.schema if tenant else None,
-        "user": user.id if user else None,
-    }
+def job_context():
+    """The tenant of the job running in this context, for log records ({} outside a job)."""
+    return {"tenant": job_tenant.get()} if job_tenant.get() else {}
 
 
 class ContextFilter(logging.Filter):
-    """Adds request_id, tenant and user (or None) to every record."""
+    """Adds the fields of ``context()`` (request_id, tenant, user, where known) to every record."""
+
+    def __init__(self, context=job_context):
+        super().__init__()
+        self.context = context
 
     def filter(self, record):
-        for key, value in request_context().items():
+        for key, value in self.context().items():
             if not hasattr(record, key):
                 setattr(record, key, value)
         return True
@@ -56,53 +47,31 @@ class ContextFilter(logging.Filter):
 class JSONFormatter(logging.Formatter):
     """One JSON object per line."""
 
-    FIELDS = ("request_id", "tenant", "user")
-
     def format(self, record):
         line = {"time": self.formatTime(record), "level": record.levelname, "logger": record.name,
                 "message": record.getMessage()}
-        line.update({key: getattr(record, key) for key in self.FIELDS if getattr(record, key, None) is not None})
+        line.update({key: getattr(record, key) for key in CONTEXT_FIELDS if getattr(record, key, None) is not None})
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, default=str)
 
 
 class TextFormatter(logging.Formatter):
-    """Plain lines, with the request context when there is one."""
+    """Plain lines, with the request or job context when there is one."""
 
     def format(self, record):
         text = super().format(record)
-        context = " ".join(f"{key}={getattr(record, key)}" for key in ("request_id", "tenant", "user")
-                           if getattr(record, key, None))
+        context = " ".join(f"{key}={getattr(record, key)}" for key in CONTEXT_FIELDS if getattr(record, key, None))
         return f"{text} [{context}]" if context else text
 
 
-def configure_logging(log_format="text", level="INFO"):
-    """Send taskflask's logs to stderr in the chosen format."""
+def configure_logging(log_format="text", level="INFO", context=job_context):
+    """Send taskflask's logs to stderr in the chosen format, each record with ``context()``'s fields."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.addFilter(ContextFilter())
+    handler.addFilter(ContextFilter(context))
     handler.setFormatter(JSONFormatter() if log_format == "json"
                          else TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logger = logging.getLogger("taskflask")
     logger.handlers[:] = [handler]
     logger.setLevel(level)
     logger.propagate = False
-
-
-def assign_request_id():
-    """before_request: adopt the caller's request id or make one."""
-    given = request.headers.get(REQUEST_ID_HEADER, "")
-    g.request_id = given if ACCEPTABLE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-
-
-def echo_request_id(response):
-    """after_request: the response names its request id (the access log reads it from there)."""
-    if "request_id" in g:
-        response.headers[REQUEST_ID_HEADER] = g.request_id
-    return response
-
-
-def init_app(app):
-    configure_logging(app.config["LOG_FORMAT"], app.config["LOG_LEVEL"])
-    app.before_request(assign_request_id)
-    app.after_request(echo_request_id)

@@ -1,4 +1,8 @@
-"""Settings read from the environment (and a local .env file), with defaults."""
+"""The one settings object, ``settings``: read once from the environment (and a local .env file).
+
+The web app copies it into ``app.config``; the worker, the CLI and the
+migration runner read it directly, so every process has one source for each value.
+"""
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -41,8 +45,8 @@ def split_list(value):
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-class Config:
-    """Application settings; a test or a deployment overrides them by environment."""
+class Settings:
+    """Every setting, from ``env`` (the process environment by default); a deployment sets them there."""
 
     def __init__(self, env=os.environ):
         self.PORT = int(env.get("PORT", "3001"))
@@ -69,3 +73,7 @@ class Config:
     def as_dict(self):
         """The settings as a mapping for app.config.update()."""
         return {key: value for key, value in vars(self).items() if key.isupper()}
+
+
+# Read once at import: the Huey instance is built from it before any app exists.
+settings = Settings()

@@ -47,7 +47,7 @@ os.environ.update(
 )
 
 from taskflask.db import database as app_database  # noqa: E402
-from taskflask.exports.jobs import huey  # noqa: E402
+from taskflask.queue import huey  # noqa: E402
 from taskflask.web.app import create_app  # noqa: E402
 
 

@@ -11,7 +11,8 @@ from psycopg2 import sql
 
 from taskflask.db import database
 from taskflask.exports import upkeep
-from taskflask.exports.jobs import enqueue_export, huey
+from taskflask.exports.jobs import enqueue_export
+from taskflask.queue import huey
 from taskflask.tenants import migrations
 
 APP_GRANTS = """

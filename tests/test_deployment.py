@@ -6,7 +6,7 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from taskflask.settings import Config
+from taskflask.settings import Settings
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
@@ -47,7 +47,7 @@ def test_database_in_the_url_is_the_one_postgres_creates():
 
 def test_api_port_matches_the_app_setting():
     port = SERVICES["api"]["environment"]["PORT"]
-    assert port == str(Config({}).PORT)
+    assert port == str(Settings({}).PORT)
     assert SERVICES["api"]["ports"] == [f"{port}:{port}"]
     assert f"EXPOSE {port}" in DOCKERFILE
     assert f"127.0.0.1:{port}/readyz" in " ".join(SERVICES["api"]["healthcheck"]["test"])

@@ -23,8 +23,10 @@ from psycopg2 import sql
 from taskflask.data.exports import EXPORT_LOCK_NAMESPACE
 from taskflask.db import database
 from taskflask.exports import upkeep
-from taskflask.exports.jobs import enqueue_export, huey
-from taskflask.exports.writer import export_path, run_export
+from taskflask.exports.files import export_path
+from taskflask.exports.jobs import enqueue_export
+from taskflask.exports.writer import run_export
+from taskflask.queue import huey
 from taskflask.tenants.migrate_run import migrate_tenants
 
 pytestmark = pytest.mark.slow

@@ -8,8 +8,9 @@ from conftest import EXPORTS_DIR, run_queued_jobs
 from redis import Redis
 
 from taskflask.db import database
-from taskflask.exports.jobs import huey, redis_pool
-from taskflask.exports.writer import export_path, run_export
+from taskflask.exports.files import export_path
+from taskflask.exports.writer import run_export
+from taskflask.queue import huey, redis_pool
 from taskflask.web.schemas import ExportCreatedSchema, ExportSchema
 
 

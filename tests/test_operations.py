@@ -6,7 +6,7 @@ from conftest import TenantFixture
 from redis import Redis
 
 from taskflask.db import database
-from taskflask.exports.jobs import huey, redis_pool
+from taskflask.queue import huey, redis_pool
 from taskflask.web.openapi import documented_routes
 
 UNDOCUMENTED_BLUEPRINTS = {"spa", "openapi"}

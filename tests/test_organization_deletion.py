@@ -8,7 +8,7 @@ from psycopg2 import sql
 
 from taskflask.data.organizations import unregister_organization
 from taskflask.db import database
-from taskflask.exports.writer import exports_folder
+from taskflask.exports.files import exports_folder
 from taskflask.tenants.deletion import drop_next_object, drop_some_tables, purge_schema
 
 

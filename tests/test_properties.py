@@ -11,7 +11,8 @@ from psycopg2 import sql
 from taskflask.data.exports import create_export
 from taskflask.data.tasks import create_task
 from taskflask.db import database
-from taskflask.exports.writer import export_path, run_export
+from taskflask.exports.files import export_path
+from taskflask.exports.writer import run_export
 from taskflask.tenants.names import is_valid_schema_name
 
 FORMULA_STARTERS = "=+-@\t\r\n"

@@ -5,8 +5,9 @@ from redis import RedisError
 
 from taskflask.data.exports import active_export, create_export, fail_export, get_export, list_exports
 from taskflask.db import database
-from taskflask.exports.jobs import enqueue_export, huey
-from taskflask.exports.writer import export_path
+from taskflask.exports.files import export_path
+from taskflask.exports.jobs import enqueue_export
+from taskflask.queue import huey
 from taskflask.web.errors import ApiError, not_found
 from taskflask.web.openapi import documented
 from taskflask.web.schemas import ExportCreatedSchema, ExportSchema

@@ -3,7 +3,7 @@ from flask import Blueprint
 from redis import RedisError
 
 from taskflask.db import CONNECTION_ERRORS, database
-from taskflask.exports.jobs import huey
+from taskflask.queue import huey
 from taskflask.web.openapi import documented
 from taskflask.web.schemas import HealthSchema
 

@@ -18,7 +18,7 @@ from psycopg2 import errors as pg_errors
 from redis import RedisError
 
 from taskflask.data import exports as data
-from taskflask.exports.writer import export_path, remove_stale_parts
+from taskflask.exports.files import export_path, remove_stale_parts
 from taskflask.tenants.migrations import tenant_schemas
 
 log = logging.getLogger(__name__)

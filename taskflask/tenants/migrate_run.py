@@ -15,9 +15,10 @@ from dataclasses import dataclass, field
 
 from taskflask import queries
 from taskflask.db import CONNECTION_ERRORS, Database, begin_statement
+from taskflask.failures import describe
+from taskflask.settings import settings
 from taskflask.tenants import citus as citus_cluster
 from taskflask.tenants.migrations import LOCK_NAMESPACE, latest_version, migrate_public, migrate_schema
-from taskflask.web.errors import describe
 
 Q = queries.load("migrations")
 # Second key of the advisory lock held for a whole run (schemas use hashtext(name)).
@@ -118,14 +119,17 @@ def run_lock(database, on_wait=None):
         time.sleep(RUN_LOCK_RETRY_SECONDS)
 
 
-def migrate_tenants(dsn, jobs=1, on_start=lambda schemas: None, on_outcome=lambda outcome: None,
-                    on_wait=None, citus=False):
+def migrate_tenants(dsn=None, jobs=1, on_start=lambda schemas: None, on_outcome=lambda outcome: None,
+                    on_wait=None, citus=None):
     """Upgrade public, then every tenant schema that is behind, ``jobs`` at a time.
 
+    ``dsn`` and ``citus`` default to the settings' DATABASE_URL and CITUS.
     ``on_start(schemas)`` hears which schemas will be visited, ``on_outcome``
     each result as it comes; ``citus`` also readies a Citus cluster
     (taskflask.tenants.citus). Returns a RunSummary.
     """
+    dsn = dsn or settings.DATABASE_URL
+    citus = settings.CITUS if citus is None else citus
     started = time.perf_counter()
     database = Database()
     database.configure(dsn, maxsize=jobs + 1)  # the workers, plus the run lock's connection

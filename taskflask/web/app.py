@@ -2,12 +2,12 @@
 from flask import Flask
 from flask_cors import CORS
 
-from taskflask import cli, logs
+from taskflask import cli
 from taskflask.api import exports, health, organizations, tasks
 from taskflask.db import database
-from taskflask.settings import Config
+from taskflask.settings import settings
 from taskflask.tenants.migrate_run import migrate_tenants
-from taskflask.web import errors, openapi, security, spa, tenancy
+from taskflask.web import errors, openapi, request_log, security, spa, tenancy
 from taskflask.web.json_provider import ApiJSONProvider
 
 # Headers a browser on another origin (the Vite dev server) may send and read.
@@ -19,12 +19,12 @@ def create_app(test_config=None):
     """Build the app: settings, database, error format, blueprints, and migrations."""
     app = Flask(__name__, static_folder=None)
     app.json = ApiJSONProvider(app)
-    app.config.update(Config().as_dict())
+    app.config.update(settings.as_dict())
     if test_config:
         app.config.update(test_config)
 
     database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
-    logs.init_app(app)
+    request_log.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     tenancy.init_app(app)

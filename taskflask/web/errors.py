@@ -23,12 +23,6 @@ class ApiError(Exception):
         self.extra = extra or {}
 
 
-def describe(error, limit=500):
-    """A one-line reason to store beside a failed job or migration: its type and first line."""
-    first_line = (str(error).strip().splitlines() or [""])[0]
-    return f"{type(error).__name__}: {first_line}"[:limit]
-
-
 def not_found(what):
     """404 for a missing ``what`` ("task", "export", ...)."""
     return ApiError(404, "not_found", f"{what.capitalize()} not found.")
