@@ -15,6 +15,7 @@ from functools import lru_cache
 import psycopg2
 import psycopg2.extras
 from psycopg2 import sql
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE
 
 # Errors after which a connection cannot be trusted again.
 CONNECTION_ERRORS = (psycopg2.OperationalError, psycopg2.InterfaceError)
@@ -72,7 +73,7 @@ class ConnectionPool:
 
 def _reset(conn):
     """Roll back anything left open; False when the connection turned out broken."""
-    if conn.info.transaction_status == psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+    if conn.info.transaction_status == TRANSACTION_STATUS_IDLE:
         return True
     try:
         with conn.cursor() as cur:
@@ -80,6 +81,22 @@ def _reset(conn):
         return True
     except CONNECTION_ERRORS:
         return False
+
+
+@contextmanager
+def borrowed(pool, conn):
+    """Give ``conn`` back to ``pool`` after the block; if it broke, close it and the idle ones too.
+
+    What breaks one connection (a server restart) has usually broken every
+    idle one as well, and each would cost a request its first query.
+    """
+    try:
+        yield
+    finally:
+        broken = bool(conn.closed)
+        pool.putconn(conn, discard=broken)
+        if broken:
+            pool.discard_idle()
 
 
 @lru_cache(maxsize=4096)
@@ -133,16 +150,8 @@ class Database:
         """A pooled connection; discarded if it broke while in use."""
         pool = self.pool
         conn = pool.getconn()
-        broken = False
-        try:
+        with borrowed(pool, conn):
             yield conn
-        except CONNECTION_ERRORS:
-            broken = bool(conn.closed)
-            raise
-        finally:
-            pool.putconn(conn, discard=broken)
-            if broken:
-                pool.discard_idle()
 
     def begin(self, statement, params=None):
         """A pooled connection and dict cursor after running ``statement`` (which opens a transaction).
@@ -170,17 +179,9 @@ class Database:
     def transaction(self, schema=None, read_only=False):
         """A dict cursor inside one transaction, committed unless the block raises."""
         conn, cur = self.begin(begin_statement(schema, read_only))
-        broken = False
-        try:
+        with borrowed(self.pool, conn):
             yield cur
             cur.execute("COMMIT")
-        except CONNECTION_ERRORS:
-            broken = bool(conn.closed)
-            raise
-        finally:
-            self.pool.putconn(conn, discard=broken)
-            if broken:
-                self.pool.discard_idle()
 
     @contextmanager
     def transaction_on(self, conn, schema=None, read_only=False):
@@ -215,17 +216,9 @@ class RequestTransaction:
         conn, self.conn = self.conn, None
         if conn is None:
             return
-        discard = bool(conn.closed)
-        try:
-            if commit and not discard and conn.info.transaction_status != psycopg2.extensions.TRANSACTION_STATUS_IDLE:
+        with borrowed(self.database.pool, conn):
+            if commit and not conn.closed and conn.info.transaction_status != TRANSACTION_STATUS_IDLE:
                 self.cursor.execute("COMMIT")
-        except CONNECTION_ERRORS:
-            discard = True
-            raise
-        finally:
-            self.database.pool.putconn(conn, discard=discard or bool(conn.closed))
-            if discard:
-                self.database.pool.discard_idle()
 
 
 database = Database()

@@ -8,7 +8,7 @@ from taskflask.db import database
 from taskflask.exports.files import export_path
 from taskflask.exports.jobs import enqueue_export
 from taskflask.queue import huey
-from taskflask.web.errors import ApiError, not_found
+from taskflask.web.errors import ApiError, not_found, queue_unavailable, retry_later
 from taskflask.web.openapi import documented
 from taskflask.web.schemas import ExportCreatedSchema, ExportSchema
 from taskflask.web.tenancy import admin_required, commit_tenant_transaction, load_tenant_from_headers
@@ -37,8 +37,7 @@ def start():
         with database.transaction(g.tenant.schema) as cur:
             fail_export(cur, export_id, "The job queue was unavailable.")
         current_app.logger.warning("export %s not queued: %s", export_id, error)
-        raise ApiError(503, "queue_unavailable", "The job queue is unavailable; try again shortly.",
-                       headers={"Retry-After": "5"}) from None
+        raise queue_unavailable() from None
     return {"exportId": export_id, "jobId": job_id}, 202, {"Location": f"/exports/{export_id}"}
 
 
@@ -79,11 +78,10 @@ def download(export_id):
 def export_in_progress(running):
     """429 naming the organization's export that is still pending or processing."""
     if running is None:
-        return ApiError(429, "export_in_progress", "Another export has just started; wait for it to finish.",
-                        headers={"Retry-After": "5"})
-    return ApiError(429, "export_in_progress",
-                    f"Export {running['id']} is still {running['status']}; start another once it has finished.",
-                    headers={"Retry-After": "5"}, extra={"exportId": running["id"]})
+        return retry_later(429, "export_in_progress", "Another export has just started; wait for it to finish.")
+    return retry_later(429, "export_in_progress",
+                       f"Export {running['id']} is still {running['status']}; start another once it has finished.",
+                       extra={"exportId": running["id"]})
 
 
 def _missing():

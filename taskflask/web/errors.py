@@ -1,13 +1,16 @@
 """One JSON error format for every 4xx and 5xx: {"error", "message"[, "errors"]}."""
 import logging
 
-import psycopg2
 import redis
 from flask import jsonify
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from taskflask.db import CONNECTION_ERRORS
+
 log = logging.getLogger(__name__)
+# Seconds a client is asked to wait before it tries again (503s, and 429 while an export runs).
+RETRY_AFTER = "5"
 
 
 class ApiError(Exception):
@@ -26,6 +29,21 @@ class ApiError(Exception):
 def not_found(what):
     """404 for a missing ``what`` ("task", "export", ...)."""
     return ApiError(404, "not_found", f"{what.capitalize()} not found.")
+
+
+def retry_later(status, code, message, extra=None):
+    """An error that asks the client to try again after RETRY_AFTER seconds."""
+    return ApiError(status, code, message, headers={"Retry-After": RETRY_AFTER}, extra=extra)
+
+
+def database_unavailable():
+    """503: PostgreSQL cannot be reached."""
+    return retry_later(503, "database_unavailable", "The database is unavailable; try again shortly.")
+
+
+def queue_unavailable():
+    """503: Redis, and with it the job queue, cannot be reached."""
+    return retry_later(503, "queue_unavailable", "The job queue is unavailable; try again shortly.")
 
 
 def error_response(status, code, message, errors=None, headers=None, extra=None):
@@ -51,9 +69,6 @@ HTTP_ERRORS = {
     431: ("headers_too_large", "The request headers are too large."),
 }
 
-DATABASE_DOWN = (psycopg2.OperationalError, psycopg2.InterfaceError)
-
-
 def handle_api_error(error):
     """ApiError -> its JSON."""
     return error_response(error.status, error.code, error.message, error.errors, error.headers, error.extra)
@@ -78,16 +93,12 @@ def handle_http_exception(error):
 
 def handle_unexpected(error):
     """Anything else: 503 when a backing service is down, otherwise a logged 500."""
-    if isinstance(error, DATABASE_DOWN):
+    if isinstance(error, CONNECTION_ERRORS):
         log.warning("database unavailable: %s", error)
-        return error_response(503, "database_unavailable",
-                              "The database is unavailable; try again shortly.",
-                              headers={"Retry-After": "5"})
+        return handle_api_error(database_unavailable())
     if isinstance(error, redis.RedisError):
         log.warning("redis unavailable: %s", error)
-        return error_response(503, "queue_unavailable",
-                              "The job queue is unavailable; try again shortly.",
-                              headers={"Retry-After": "5"})
+        return handle_api_error(queue_unavailable())
     log.exception("unhandled error", exc_info=error)
     return error_response(500, "internal_error", "Something went wrong on our side.")
 

@@ -18,7 +18,7 @@ from taskflask import queries
 from taskflask.api.input import request_body
 from taskflask.db import RequestTransaction, database
 from taskflask.tenants.migrations import latest_version
-from taskflask.web.errors import ApiError, not_found
+from taskflask.web.errors import ApiError, not_found, retry_later
 
 TENANT_HEADER = "x-tenant-id"
 USER_HEADER = "x-user-id"
@@ -110,8 +110,7 @@ def open_tenant(tenant_id, user_id=None):
         schema_cache.discard(tenant_id)
         raise not_found("organization")
     if row["schema_version"] < latest_version("tenant"):
-        raise ApiError(503, "tenant_upgrading", "This organization's data is being upgraded; try again shortly.",
-                       headers={"Retry-After": "5"})
+        raise retry_later(503, "tenant_upgrading", "This organization's data is being upgraded; try again shortly.")
     if user_id is not None and row["role"] is None:
         raise ApiError(403, "forbidden", f"The {USER_HEADER} header names no user of this organization.")
     g.tenant = Tenant(tenant_id, schema)
