@@ -7,7 +7,7 @@ from redis import Redis
 
 from taskflask.db import database
 from taskflask.queue import huey, redis_pool
-from taskflask.web.openapi import documented_routes
+from taskflask.web.openapi.spec import documented_routes
 
 UNDOCUMENTED_BLUEPRINTS = {"spa", "openapi"}
 

@@ -9,7 +9,7 @@ from taskflask.exports.files import export_path
 from taskflask.exports.jobs import enqueue_export
 from taskflask.queue import huey
 from taskflask.web.errors import ApiError, not_found, queue_unavailable, retry_later
-from taskflask.web.openapi import documented
+from taskflask.web.openapi.operations import documented
 from taskflask.web.schemas import ExportCreatedSchema, ExportSchema
 from taskflask.web.tenancy import admin_required, commit_tenant_transaction, load_tenant_from_headers
 

@@ -4,7 +4,7 @@ from redis import RedisError
 
 from taskflask.db import CONNECTION_ERRORS, database
 from taskflask.queue import huey
-from taskflask.web.openapi import documented
+from taskflask.web.openapi.operations import documented
 from taskflask.web.schemas import HealthSchema
 
 bp = Blueprint("health", __name__)

@@ -19,7 +19,7 @@ from taskflask.data.users import create_user, list_users, user_role
 from taskflask.db import database
 from taskflask.tenants.deletion import purge_schema
 from taskflask.web.errors import ApiError, not_found
-from taskflask.web.openapi import documented
+from taskflask.web.openapi.operations import documented
 from taskflask.web.operator_key import operator_only
 from taskflask.web.schemas import (
     OrganizationCreateSchema,

@@ -5,7 +5,7 @@ from taskflask.api.input import json_body, query_args
 from taskflask.data.tasks import create_task, list_tasks, update_task
 from taskflask.web.errors import not_found
 from taskflask.web.json_provider import json_array_response
-from taskflask.web.openapi import documented
+from taskflask.web.openapi.operations import documented
 from taskflask.web.pagination import decode_cursor, encode_cursor
 from taskflask.web.schemas import TaskCreateSchema, TaskListQuerySchema, TaskSchema, TaskUpdateSchema
 from taskflask.web.tenancy import load_tenant_from_headers, user_required

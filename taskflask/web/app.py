@@ -7,8 +7,9 @@ from taskflask.api import exports, health, organizations, tasks
 from taskflask.db import database
 from taskflask.settings import settings
 from taskflask.tenants.migrate_run import migrate_tenants
-from taskflask.web import errors, openapi, request_log, security, spa, tenancy
+from taskflask.web import errors, request_log, security, spa, tenancy
 from taskflask.web.json_provider import ApiJSONProvider
+from taskflask.web.openapi import routes as openapi_routes
 
 # Headers a browser on another origin (the Vite dev server) may send and read.
 CORS_REQUEST_HEADERS = ["Content-Type", "x-tenant-id", "x-user-id", "X-Request-ID"]
@@ -30,7 +31,7 @@ def create_app(test_config=None):
     tenancy.init_app(app)
     CORS(app, origins=app.config["CORS_ORIGINS"], allow_headers=CORS_REQUEST_HEADERS,
          expose_headers=CORS_RESPONSE_HEADERS)
-    for blueprint in (health.bp, openapi.bp, organizations.bp, tasks.bp, exports.bp):
+    for blueprint in (health.bp, openapi_routes.bp, organizations.bp, tasks.bp, exports.bp):
         app.register_blueprint(blueprint)
     spa.init_app(app)
     cli.init_app(app)

@@ -1,19 +1,9 @@
-"""The OpenAPI 3.1 document, generated from the marshmallow schemas and the route table.
-
-Every API view declares itself with ``@documented``: its summary, who may
-call it (``access``), its body, query and answer. The document at
-/openapi.json and the page at /docs are built from those declarations.
-"""
-from dataclasses import dataclass, field, replace
-
+"""The OpenAPI 3.1 document, built from the marshmallow schemas and the views' declarations."""
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from flask import Blueprint, current_app, render_template_string
 
 from taskflask.web import schemas
 
-# Who may call a route: no headers / x-tenant-id / plus a user / plus an admin user.
-ACCESS_LEVELS = ("public", "tenant", "user", "admin")
 ERROR_DESCRIPTIONS = {
     400: "Invalid input, header or JSON (see `errors` per field)",
     401: "The operator key is missing or wrong (`Authorization: Bearer <ADMIN_TOKEN>`)",
@@ -62,22 +52,6 @@ RESPONSE_SCHEMAS = {
     "Export": schemas.ExportSchema, "ExportCreated": schemas.ExportCreatedSchema, "Error": schemas.ErrorSchema,
     "Health": schemas.HealthSchema,
 }
-
-
-@dataclass(frozen=True)
-class Operation:
-    summary: str
-    access: str
-    answer: type | None = None
-    status: int = 200
-    many: bool = False
-    body: type | None = None
-    query: type | None = None
-    errors: tuple = field(default_factory=tuple)
-    content_type: str = "application/json"
-    operator_key: bool = False  # guarded by taskflask.web.operator_key.operator_only
-
-
 OPERATOR_KEY_SCHEME = {
     "type": "http", "scheme": "bearer",
     "description": "The operator key, ADMIN_TOKEN. When the server has one, creating and deleting organizations "
@@ -86,19 +60,8 @@ OPERATOR_KEY_SCHEME = {
 }
 
 
-def documented(summary, access, **details):
-    """Attach an Operation to a view."""
-    if access not in ACCESS_LEVELS:
-        raise ValueError(f"access must be one of {ACCESS_LEVELS}")
-    operation = Operation(summary, access, **details)
-
-    def decorate(view):
-        view.operation = replace(operation, operator_key=getattr(view, "needs_operator_key", False))
-        return view
-    return decorate
-
-
 def header_parameters(access):
+    """The tenant and user headers a route of ``access`` takes."""
     if access == "public":
         return []
     return [
@@ -111,6 +74,7 @@ def header_parameters(access):
 
 
 def error_statuses(operation, has_path_id, operator_key_set):
+    """The error statuses an operation can answer, from what it takes and who may call it."""
     # 414 and 431 come from gunicorn, before the app sees the request.
     statuses = set(operation.errors) | {414, 431, 503}
     if operation.access != "public" or has_path_id:
@@ -192,50 +156,3 @@ def build_spec(app):
     for path, operations in paths.items():
         spec.path(path=path, operations=operations)
     return spec.to_dict()
-
-
-bp = Blueprint("openapi", __name__)
-
-
-@bp.get("/openapi.json")
-def openapi_json():
-    """The API's OpenAPI 3.1 document."""
-    if "openapi_spec" not in current_app.extensions:
-        current_app.extensions["openapi_spec"] = build_spec(current_app)
-    return current_app.extensions["openapi_spec"]
-
-
-DOCS_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>taskflask API</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>
-body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2rem auto;padding:0 1rem;color:#1f2330}
-h2{margin-top:2rem;border-bottom:1px solid #ddd} code{background:#f3f4f8;padding:0 .3em;border-radius:3px}
-.op{margin:1rem 0;padding:.8rem 1rem;border:1px solid #e2e4ea;border-radius:8px}
-.method{display:inline-block;min-width:4.5em;font-weight:700} .access{float:right;color:#666;font-size:.85em}
-table{border-collapse:collapse;margin:.3rem 0} td,th{padding:.15rem .6rem;text-align:left;border-bottom:1px solid #eee}
-</style></head><body>
-<h1>taskflask API</h1>
-<p>{{ spec.info.description }} JSON in and out, camelCase keys. The machine-readable document is
-<a href="/openapi.json">/openapi.json</a>. Errors are <code>{"error", "message", "errors"?}</code>.</p>
-{% for path, operations in spec.paths.items() %}{% for method, op in operations.items() %}
-<div class="op"><span class="method">{{ method.upper() }}</span> <code>{{ path }}</code>
-<span class="access">access: {{ op["x-access"] }}</span><div>{{ op.summary }}</div>
-{% if op.parameters %}<table><tr><th>Parameter</th><th>In</th><th>Required</th><th>Type</th></tr>
-{% for p in op.parameters %}<tr><td><code>{{ p.name }}</code></td><td>{{ p["in"] }}</td>
-<td>{{ "yes" if p.required else "no" }}</td><td>{{ p.schema.type if p.schema.type is string else p.schema.type | join(" | ") }}{% if p.schema.format %} ({{ p.schema.format }}){% endif %}
-{% if p.schema.enum %}: {{ p.schema.enum | reject("none") | join(", ") }}{% endif %}</td></tr>{% endfor %}</table>{% endif %}
-{% if op.requestBody %}<div>Body: <code>{{ op.requestBody.content["application/json"].schema["$ref"].split("/")[-1] }}</code></div>{% endif %}
-<div>Answers: {% for status, r in op.responses.items() %}<code title="{{ r.description }}">{{ status }}</code> {% endfor %}</div>
-</div>{% endfor %}{% endfor %}
-<h2>Schemas</h2>
-{% for name, schema in spec.components.schemas.items() %}<h3>{{ name }}</h3><table>
-{% for prop, s in schema.properties.items() %}<tr><td><code>{{ prop }}</code></td><td>{{ s.type if s.type is string else s.type | join(" | ") }}{% if s.format %} ({{ s.format }}){% endif %}{% if s.enum %}: {{ s.enum | reject("none") | join(", ") }}{% endif %}</td>
-<td>{{ "required" if prop in schema.required else "" }}</td></tr>{% endfor %}</table>{% endfor %}
-</body></html>"""
-
-
-@bp.get("/docs")
-def docs():
-    """A readable page of the API, made from the same document."""
-    return render_template_string(DOCS_PAGE, spec=openapi_json())
