@@ -4,8 +4,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from taskflask.api.input import query_args
 from taskflask.api.tasks import LIST_QUERY
+from taskflask.web.input import query_args
 from taskflask.web.schemas import TaskSchema
 
 
@@ -121,7 +121,7 @@ def test_bad_list_parameters_are_refused(client, tenant, query, field):
 
 
 def test_a_repeated_list_query_answers_alike_and_a_bad_one_is_refused_each_time(client, tenant):
-    """Validated query strings are remembered (api/input.py); that must change no answer."""
+    """Validated query strings are remembered (web/input.py); that must change no answer."""
     for _ in range(2):
         assert client.get("/tasks?limit=0", headers=tenant.headers()).status_code == 400
     tenant.add_task("one")

@@ -1,1 +1,1 @@
-"""HTTP API: one blueprint per resource."""
+"""HTTP API: one blueprint per resource (health, organizations, tasks, exports)."""

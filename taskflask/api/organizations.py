@@ -8,7 +8,6 @@ from flask import Blueprint, current_app, g
 from psycopg2 import errors as pg_errors
 from psycopg2 import sql
 
-from taskflask.api.input import json_body, request_body
 from taskflask.data.organizations import (
     create_organization,
     list_organizations,
@@ -19,6 +18,7 @@ from taskflask.data.users import create_user, list_users, user_role
 from taskflask.db import database
 from taskflask.tenants.deletion import purge_schema
 from taskflask.web.errors import ApiError, not_found
+from taskflask.web.input import json_body, request_body
 from taskflask.web.openapi.operations import documented
 from taskflask.web.operator_key import operator_only
 from taskflask.web.schemas import (

@@ -1,9 +1,9 @@
 """Tasks of the tenant named by x-tenant-id."""
 from flask import Blueprint, g, request
 
-from taskflask.api.input import json_body, query_args
 from taskflask.data.tasks import create_task, list_tasks, update_task
 from taskflask.web.errors import not_found
+from taskflask.web.input import json_body, query_args
 from taskflask.web.json_provider import json_array_response
 from taskflask.web.openapi.operations import documented
 from taskflask.web.pagination import decode_cursor, encode_cursor

@@ -1,1 +1,1 @@
-"""The web layer: app factory, errors as HTTP, security headers, JSON, SPA, OpenAPI, tenancy."""
+"""The web layer: the app factory and what every request passes through (input, tenancy, errors, logs, headers)."""

@@ -15,10 +15,10 @@ from flask import current_app, g, request
 from psycopg2 import errors as pg_errors
 
 from taskflask import queries
-from taskflask.api.input import request_body
 from taskflask.db import RequestTransaction, database
 from taskflask.tenants.migrations import latest_version
 from taskflask.web.errors import ApiError, not_found, retry_later
+from taskflask.web.input import request_body
 
 TENANT_HEADER = "x-tenant-id"
 USER_HEADER = "x-user-id"
