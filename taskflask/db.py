@@ -83,20 +83,16 @@ def _reset(conn):
         return False
 
 
-@contextmanager
-def borrowed(pool, conn):
-    """Give ``conn`` back to ``pool`` after the block; if it broke, close it and the idle ones too.
+def give_back(pool, conn):
+    """Return ``conn`` to ``pool``; one that broke is closed, and the idle ones with it.
 
     What breaks one connection (a server restart) has usually broken every
     idle one as well, and each would cost a request its first query.
     """
-    try:
-        yield
-    finally:
-        broken = bool(conn.closed)
-        pool.putconn(conn, discard=broken)
-        if broken:
-            pool.discard_idle()
+    broken = bool(conn.closed)
+    pool.putconn(conn, discard=broken)
+    if broken:
+        pool.discard_idle()
 
 
 @lru_cache(maxsize=4096)
@@ -150,8 +146,10 @@ class Database:
         """A pooled connection; discarded if it broke while in use."""
         pool = self.pool
         conn = pool.getconn()
-        with borrowed(pool, conn):
+        try:
             yield conn
+        finally:
+            give_back(pool, conn)
 
     def begin(self, statement, params=None):
         """A pooled connection and dict cursor after running ``statement`` (which opens a transaction).
@@ -179,9 +177,11 @@ class Database:
     def transaction(self, schema=None, read_only=False):
         """A dict cursor inside one transaction, committed unless the block raises."""
         conn, cur = self.begin(begin_statement(schema, read_only))
-        with borrowed(self.pool, conn):
+        try:
             yield cur
             cur.execute("COMMIT")
+        finally:
+            give_back(self.pool, conn)
 
     @contextmanager
     def transaction_on(self, conn, schema=None, read_only=False):
@@ -216,9 +216,11 @@ class RequestTransaction:
         conn, self.conn = self.conn, None
         if conn is None:
             return
-        with borrowed(self.database.pool, conn):
+        try:
             if commit and not conn.closed and conn.info.transaction_status != TRANSACTION_STATUS_IDLE:
                 self.cursor.execute("COMMIT")
+        finally:
+            give_back(self.database.pool, conn)
 
 
 database = Database()

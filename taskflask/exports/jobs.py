@@ -23,8 +23,6 @@ from taskflask.settings import settings
 
 log = logging.getLogger(__name__)
 INTERRUPTED_REQUEUE_DELAY = 5  # seconds
-
-
 _startup_lock = threading.Lock()
 _started_in_pid = None
 
@@ -47,7 +45,7 @@ def start_consumer_process():
         sweeper_database = Database()
         sweeper_database.configure(settings.DATABASE_URL, maxsize=1)
         upkeep.Sweeper(sweeper_database, huey.name, settings.EXPORT_STUCK_AFTER, settings.EXPORT_MAX_ATTEMPTS,
-                            enqueue_export).start()
+                       enqueue_export).start()
         _started_in_pid = os.getpid()
     log.info("consumer process %d: database pool of %d connections, exports sweep every %g s",
              os.getpid(), settings.DB_POOL_MAX, upkeep.SWEEP_INTERVAL)
