@@ -134,7 +134,7 @@ def test_a_repeated_list_query_answers_alike_and_a_bad_one_is_refused_each_time(
 def test_remembered_query_arguments_are_a_fresh_dict_each_time(app):
     with app.test_request_context("/tasks?limit=7"):
         query_args(LIST_QUERY)["limit"] = 1
-        assert query_args(LIST_QUERY) == {"limit": 7, "status": None, "cursor": None}
+        assert query_args(LIST_QUERY) == {"limit": 7, "status": None, "cursor": None, "q": ""}
 
 
 def test_next_link_is_relative_and_names_limit_status_and_cursor(client, tenant):
