@@ -1,7 +1,7 @@
 -- name: list
 -- Keyset pagination: the page after (after_created_at, after_id), newest first,
--- optionally only tasks whose title or description contains a pattern (ILIKE,
--- served by the trigram indexes).
+-- optionally only tasks whose title or description matches a LIKE pattern in
+-- any case (search_text is both, lowercased; its trigram index serves it).
 -- PostgreSQL builds each task's JSON in the API's shape (timestamps like
 -- 2026-11-29T14:51:39.123Z) and the view only joins them: a page of 100 costs
 -- Python no row decoding and no encoding. created_at and id make the next cursor.
@@ -17,7 +17,7 @@ SELECT json_build_object(
 FROM tasks t
 LEFT JOIN users u ON u.id = t.created_by
 WHERE (%(status)s::text IS NULL OR t.status = %(status)s)
-  AND (%(pattern)s::text IS NULL OR t.title ILIKE %(pattern)s OR t.description ILIKE %(pattern)s)
+  AND (%(pattern)s::text IS NULL OR t.search_text LIKE lower(%(pattern)s))
   AND (%(after_created_at)s::timestamptz IS NULL
        OR (t.created_at, t.id) < (%(after_created_at)s::timestamptz, %(after_id)s::uuid))
 ORDER BY t.created_at DESC, t.id DESC
@@ -107,14 +107,15 @@ SELECT status FROM task;
 SELECT pending + completed AS total, pending, completed FROM task_counts;
 
 -- name: search_counts
--- The counts of tasks whose title or description matches, each counted up to
--- %(cap)s: a common word would otherwise count most of the table.
-SELECT (SELECT count(*) FROM (SELECT FROM tasks
-                              WHERE title ILIKE %(pattern)s OR description ILIKE %(pattern)s
-                              LIMIT %(cap)s) AS found) AS total,
-       (SELECT count(*) FROM (SELECT FROM tasks
-                              WHERE status = 'pending' AND (title ILIKE %(pattern)s OR description ILIKE %(pattern)s)
+-- The tasks that match, by status, up to %(cap)s in all: exact when fewer match.
+SELECT count(*) AS total,
+       count(*) FILTER (WHERE status = 'pending') AS pending,
+       count(*) FILTER (WHERE status = 'completed') AS completed
+FROM (SELECT status FROM tasks WHERE search_text LIKE lower(%(pattern)s) LIMIT %(cap)s) AS found;
+
+-- name: capped_status_counts
+-- When the total reached the cap, each status is counted up to it on its own.
+SELECT (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'pending' AND search_text LIKE lower(%(pattern)s)
                               LIMIT %(cap)s) AS found) AS pending,
-       (SELECT count(*) FROM (SELECT FROM tasks
-                              WHERE status = 'completed' AND (title ILIKE %(pattern)s OR description ILIKE %(pattern)s)
+       (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'completed' AND search_text LIKE lower(%(pattern)s)
                               LIMIT %(cap)s) AS found) AS completed;

@@ -1,6 +1,10 @@
--- Search in titles and descriptions: trigram indexes serve ILIKE '%words%'.
-CREATE INDEX tasks_title_trgm_idx ON tasks USING gin (title public.gin_trgm_ops);
-CREATE INDEX tasks_description_trgm_idx ON tasks USING gin (description public.gin_trgm_ops);
+-- Search in titles and descriptions. The text is kept lowercased beside them,
+-- so that a search is a plain LIKE on it (ILIKE would fold the case of every
+-- row it looks at, several times slower), served by a trigram index.
+-- A line break joins the two: the search box sends none.
+ALTER TABLE tasks ADD COLUMN search_text text
+    GENERATED ALWAYS AS (lower(title || E'\n' || coalesce(description, ''))) STORED;
+CREATE INDEX tasks_search_trgm_idx ON tasks USING gin (search_text public.gin_trgm_ops);
 
 -- The filter pills' counts, kept by every statement that adds, deletes or
 -- changes the status of a task, in its transaction: a count(*) of a million

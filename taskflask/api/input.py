@@ -57,14 +57,12 @@ def json_body(schema):
 def query_args(schema):
     """The query string loaded through ``schema`` (a fresh dict the caller may change)."""
     items = tuple(request.args.to_dict().items())
+    # Werkzeug keeps the escapes of bytes that are not UTF-8 as text (an encoded lone surrogate,
+    # %ED%A0%80, reads as the 9 characters "%ED%A0%80") or replaces them by U+FFFD; a search
+    # would then look for what nobody typed. Only a value holding "%" or U+FFFD can be one.
     if any("%" in value or "\ufffd" in value for _, value in items):
         refuse_undecodable(request.query_string)
     return dict(load_query(schema, items))
-
-
-# Werkzeug keeps the escapes of bytes that are not UTF-8 as text (an encoded lone surrogate,
-# %ED%A0%80, reads as the 9 characters "%ED%A0%80") or replaces them by U+FFFD; a search
-# would then look for what nobody typed. Only a value whose text holds "%" or U+FFFD can be one.
 
 
 def refuse_undecodable(raw_query):

@@ -9,7 +9,7 @@ SEARCH_COUNT_CAP = 10_000
 
 
 def contains_pattern(text):
-    """The ILIKE pattern of values that contain ``text`` (its %, _ and \\ taken literally)."""
+    """The LIKE pattern of values that contain ``text`` (its %, _ and \\ taken literally)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
 
@@ -74,13 +74,16 @@ def count_tasks(cur, search=None):
     """{total, pending, completed} of all tasks, or of those containing ``search``.
 
     All tasks: the counts kept in task_counts. A search: each count up to
-    SEARCH_COUNT_CAP, and ``capped: True`` when the total reached it.
+    SEARCH_COUNT_CAP, and ``capped: True`` when the total reached it. One scan
+    counts a search that matches fewer; only a capped one counts each status again.
     """
     if not search:
         cur.execute(Q.counts)
         return cur.fetchone() or {"total": 0, "pending": 0, "completed": 0}
-    cur.execute(Q.search_counts, {"pattern": contains_pattern(search), "cap": SEARCH_COUNT_CAP})
+    params = {"pattern": contains_pattern(search), "cap": SEARCH_COUNT_CAP}
+    cur.execute(Q.search_counts, params)
     counts = cur.fetchone()
     if counts["total"] >= SEARCH_COUNT_CAP:
-        counts["capped"] = True
+        cur.execute(Q.capped_status_counts, params)
+        counts.update(cur.fetchone(), capped=True)
     return counts
