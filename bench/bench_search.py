@@ -5,8 +5,9 @@ INSERT ... SELECT generate_series. Titles carry words of three frequencies:
 "quokka" in 10 tasks, each of 200 eight-letter words in 0.5% (5,000 tasks), and
 "report" in half of them. Each route is asked BENCH_SEARCH_REQUESTS times
 (200) one after another over a keep-alive connection, after a few warm-up
-requests; p50 and p95 are printed. Beside them, what the counts route saves:
-``count(*)`` of the whole table and of a search, timed in SQL.
+requests; p50 and p95 are printed, beside the same page without a search and
+the load average (the machine may be shared). Beside them, what the counts
+route saves: ``count(*)`` of the whole table and of a search, timed in SQL.
 
     python bench/bench_search.py            (BENCH_SEARCH_TASKS=1000000 to change the size)
 """
@@ -111,6 +112,8 @@ def timed_sql(dsn, query, params=(), repeats=10):
 def main():
     word = middling_word()
     routes = {
+        # The same page without a search: what the machine gives any request right now.
+        "list (no q), for reference": "/tasks?limit=100",
         "list q=quokka (10 tasks)": "/tasks?" + urlencode({"limit": 100, "q": "quokka"}),
         f"list q={word} (0.5%)": "/tasks?" + urlencode({"limit": 100, "q": word}),
         f"list q={word} completed": "/tasks?" + urlencode({"limit": 100, "status": "completed", "q": word}),
@@ -128,6 +131,7 @@ def main():
         started = time.perf_counter()
         seed(app.dsn, admin_headers["x-user-id"])
         figures["seed_s"] = time.perf_counter() - started
+        figures["load average before"] = " ".join(f"{load:.1f}" for load in os.getloadavg())
         for label, path in routes.items():
             times, answer = timed_requests(app, path, tenant_headers)
             figures[f"{label} p50_ms"] = percentile(times, 50)
@@ -141,6 +145,7 @@ def main():
             timed_sql(app.dsn, search, (f"%{word}%",))
         figures["SQL count(*) q=report p50_ms"], figures["SQL count(*) q=report"] = \
             timed_sql(app.dsn, search, ("%report%",), repeats=5)
+        figures["load average after"] = " ".join(f"{load:.1f}" for load in os.getloadavg())
     finally:
         app.stop()  # and drops its database
     show(f"Search and counts on one tenant of {TASKS:,} tasks", figures)

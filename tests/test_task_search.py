@@ -242,3 +242,19 @@ def test_search_text_is_title_and_description_lowercased(client, db, tenant):
         assert cur.fetchone()[0] == "mixed case\n"
     assert titles(client.get("/tasks?q=%C3%BCN%C3%AFCODE", headers=tenant.headers())) == []
     assert titles(client.get("/tasks?q=mixed%20c", headers=tenant.headers())) == ["Mixed CASE"]
+
+
+def test_the_document_describes_search_counts_and_delete(client):
+    spec = client.get("/openapi.json").json
+    listing = spec["paths"]["/tasks"]["get"]["parameters"]
+    assert any(p["in"] == "query" and p["name"] == "q" and p["schema"]["type"] == "string" for p in listing)
+    counted = spec["paths"]["/tasks/counts"]["get"]
+    assert counted["responses"]["200"]["content"]["application/json"]["schema"] == \
+        {"$ref": "#/components/schemas/TaskCounts"}
+    assert set(spec["components"]["schemas"]["TaskCounts"]["properties"]) == {"total", "pending", "completed", "capped"}
+    assert set(spec["components"]["schemas"]["TaskCounts"]["required"]) == {"total", "pending", "completed"}
+    deleting = spec["paths"]["/tasks/{task_id}"]["delete"]
+    assert "content" not in deleting["responses"]["204"]
+    assert {"403", "404"} <= set(deleting["responses"])
+    assert "createdByName" in spec["components"]["schemas"]["Task"]["required"]
+    assert "requestedByName" in spec["components"]["schemas"]["Export"]["required"]
