@@ -7,6 +7,7 @@ import pytest
 from psycopg2 import sql
 
 from conftest import CITUS_DIR, TenantFixture
+from taskflask.backup import backup_tenant, restore_tenant
 from taskflask.data.organizations import create_organization
 from taskflask.data.tasks import SEARCH_COUNT_CAP
 from taskflask.db import database
@@ -258,3 +259,19 @@ def test_the_document_describes_search_counts_and_delete(client):
     assert {"403", "404"} <= set(deleting["responses"])
     assert "createdByName" in spec["components"]["schemas"]["Task"]["required"]
     assert "requestedByName" in spec["components"]["schemas"]["Export"]["required"]
+
+
+def test_a_restored_tenant_keeps_its_counts_and_search(client, tenant, tmp_path):
+    done = tenant.add_task("Backed up")
+    tenant.add_task("Also backed up")
+    client.patch(f"/tasks/{done['id']}", headers=tenant.as_member)
+    backup_tenant(database, tenant.schema, tmp_path / "backup.zip")
+    restored = restore_tenant(database, tmp_path / "backup.zip", f"r_{uuid.uuid4().hex[:10]}",
+                              distributed=bool(CITUS_DIR))
+    copy = TenantFixture.__new__(TenantFixture)
+    copy.client, copy.id = client, str(restored["id"])
+    assert counts(client, copy) == {"total": 2, "pending": 1, "completed": 1}
+    assert titles(client.get("/tasks?q=ALSO", headers=copy.headers())) == ["Also backed up"]
+    assert client.post("/tasks", json={"title": "after"}, headers={**copy.headers(), "x-user-id": tenant.member["id"]}
+                       ).status_code == 201
+    assert counts(client, copy) == {"total": 3, "pending": 2, "completed": 1}
