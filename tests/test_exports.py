@@ -5,13 +5,13 @@ import re
 import uuid
 
 import pytest
+from conftest import EXPORTS_DIR, run_queued_jobs
 from redis import Redis
 
-from conftest import EXPORTS_DIR, run_queued_jobs
 from taskflask.db import database
-from taskflask.exporter import export_path, run_export
-from taskflask.jobs import huey, redis_pool
-from taskflask.schemas import ExportCreatedSchema, ExportSchema
+from taskflask.exports.jobs import huey, redis_pool
+from taskflask.exports.writer import export_path, run_export
+from taskflask.web.schemas import ExportCreatedSchema, ExportSchema
 
 # The seed's columns, then the creator's name and email.
 CSV_COLUMNS = ["id", "title", "description", "status", "createdBy", "createdAt", "updatedAt", "completedAt",

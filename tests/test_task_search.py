@@ -7,12 +7,12 @@ import pytest
 from psycopg2 import sql
 
 from conftest import CITUS_DIR, TenantFixture
-from taskflask.backup import backup_tenant, restore_tenant
 from taskflask.data.organizations import create_organization
 from taskflask.data.tasks import SEARCH_COUNT_CAP
 from taskflask.db import database
-from taskflask.migrations import migrate_schema
-from taskflask.schemas import TaskCountsSchema
+from taskflask.tenants.backup import backup_tenant, restore_tenant
+from taskflask.tenants.migrations import migrate_schema
+from taskflask.web.schemas import TaskCountsSchema
 from test_tasks import next_link
 
 

@@ -7,8 +7,7 @@ from flask import current_app, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from taskflask.errors import ApiError
-
+from taskflask.web.errors import ApiError
 
 BODY_KEY = "taskflask.body"
 
