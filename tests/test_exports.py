@@ -1,6 +1,7 @@
 """CSV exports: admin only, queued on the real Redis, written by the real job code."""
 import csv
 import io
+import re
 import uuid
 
 import pytest
@@ -12,6 +13,10 @@ from taskflask.exports.files import export_path
 from taskflask.exports.writer import run_export
 from taskflask.queue import huey, redis_pool
 from taskflask.web.schemas import ExportCreatedSchema, ExportSchema
+
+# The seed's columns, then the creator's name and email.
+CSV_COLUMNS = ["id", "title", "description", "status", "createdBy", "createdAt", "updatedAt", "completedAt",
+               "createdByName", "createdByEmail"]
 
 
 def start_export(client, tenant):
@@ -56,6 +61,7 @@ def test_export_moves_from_pending_to_completed_with_its_file(client, tenant):
     assert done["rowCount"] == 2
     assert done["fileUrl"] == f"/exports/{export_id}/download"
     assert done["completedAt"] and done["requestedBy"] == tenant.admin["id"]
+    assert done["requestedByName"] == "Alice"
 
     download = client.get(done["fileUrl"], headers=tenant.as_admin)
     assert download.status_code == 200
@@ -63,17 +69,37 @@ def test_export_moves_from_pending_to_completed_with_its_file(client, tenant):
     assert download.headers["Content-Disposition"].startswith("attachment")
     rows = read_csv(download)
     assert [r["title"] for r in rows] == ["second", "first"]
-    assert list(rows[0]) == ["id", "title", "description", "status", "createdBy",
-                             "createdAt", "updatedAt", "completedAt"]
+    assert list(rows[0]) == CSV_COLUMNS
     assert rows[1]["description"] == "one" and rows[0]["description"] == ""
+    assert (rows[0]["createdByName"], rows[0]["createdByEmail"]) == ("Bob", tenant.member["email"])
+
+
+def test_csv_timestamps_are_written_as_the_api_writes_them(client, tenant):
+    task = tenant.add_task("done soon")
+    completed = client.patch(f"/tasks/{task['id']}", headers=tenant.as_member).json
+    export_id = start_export(client, tenant)
+    run_queued_jobs()
+    row = read_csv(client.get(f"/exports/{export_id}/download", headers=tenant.as_admin))[0]
+    assert (row["createdAt"], row["updatedAt"], row["completedAt"]) == \
+        (completed["createdAt"], completed["updatedAt"], completed["completedAt"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", row["completedAt"])
+
+
+def test_creator_names_and_emails_are_neutralised_too(client, tenant):
+    creator = client.post(f"/organizations/{tenant.id}/users",
+                          json={"name": "=HYPERLINK(1)", "email": "-x@example.com", "role": "member"}).json
+    tenant.add_task("by a formula", user=creator)
+    export_id = start_export(client, tenant)
+    run_queued_jobs()
+    row = read_csv(client.get(f"/exports/{export_id}/download", headers=tenant.as_admin))[0]
+    assert (row["createdByName"], row["createdByEmail"]) == ("'=HYPERLINK(1)", "'-x@example.com")
 
 
 def test_export_of_an_empty_tenant_has_only_the_header(client, tenant):
     export_id = start_export(client, tenant)
     run_queued_jobs()
     download = client.get(f"/exports/{export_id}/download", headers=tenant.as_admin)
-    assert download.get_data(as_text=True).strip() == \
-        "id,title,description,status,createdBy,createdAt,updatedAt,completedAt"
+    assert download.get_data(as_text=True).strip() == ",".join(CSV_COLUMNS)
 
 
 @pytest.mark.parametrize("first", ["=", "+", "-", "@", "\t", "\r", "\n"])
@@ -111,7 +137,10 @@ def test_one_export_at_a_time_per_tenant(client, tenant, other_tenant):
     second = client.post("/tasks/export", headers=tenant.as_admin)
     assert second.status_code == 429
     assert second.json["error"] == "export_in_progress"
-    assert second.json["exportId"] == running and running in second.json["message"]
+    # The id is for the client (the UI shows that export); the sentence is for people.
+    assert second.json["exportId"] == running and running not in second.json["message"]
+    assert second.json["message"] == \
+        "An export of this organization is still running; start another once it has finished."
     assert second.headers["Retry-After"]
     assert start_export(client, other_tenant)  # another tenant is not held up
     run_queued_jobs()

@@ -134,7 +134,7 @@ def test_a_repeated_list_query_answers_alike_and_a_bad_one_is_refused_each_time(
 def test_remembered_query_arguments_are_a_fresh_dict_each_time(app):
     with app.test_request_context("/tasks?limit=7"):
         query_args(LIST_QUERY)["limit"] = 1
-        assert query_args(LIST_QUERY) == {"limit": 7, "status": None, "cursor": None}
+        assert query_args(LIST_QUERY) == {"limit": 7, "status": None, "cursor": None, "q": ""}
 
 
 def test_next_link_is_relative_and_names_limit_status_and_cursor(client, tenant):
@@ -190,3 +190,70 @@ def test_patch_is_validated(client, tenant, body, field):
 def test_patch_unknown_task_is_not_found(client, tenant):
     assert client.patch(f"/tasks/{uuid.uuid4()}", headers=tenant.as_member).status_code == 404
     assert client.patch("/tasks/123", headers=tenant.as_member).status_code == 404
+
+
+def test_pending_reopens_a_completed_task(client, tenant):
+    task = tenant.add_task("done, then not")
+    completed = client.patch(f"/tasks/{task['id']}", headers=tenant.as_member).json
+    assert completed["status"] == "completed" and completed["completedAt"]
+    reopened = client.patch(f"/tasks/{task['id']}", json={"status": "pending"}, headers=tenant.as_member)
+    assert reopened.status_code == 200
+    assert (reopened.json["status"], reopened.json["completedAt"]) == ("pending", None)
+    assert reopened.json["updatedAt"] >= completed["updatedAt"]
+    assert client.get("/tasks?status=pending", headers=tenant.headers()).json == [reopened.json]
+
+
+def test_completing_again_after_reopening_sets_a_new_completion_time(client, tenant):
+    task = tenant.add_task("twice")
+    first = client.patch(f"/tasks/{task['id']}", headers=tenant.as_member).json
+    client.patch(f"/tasks/{task['id']}", json={"status": "pending"}, headers=tenant.as_member)
+    again = client.patch(f"/tasks/{task['id']}", json={"status": "completed"}, headers=tenant.as_member).json
+    assert again["status"] == "completed" and again["completedAt"] >= first["completedAt"]
+
+
+def test_each_task_carries_its_creators_name(client, tenant):
+    created = tenant.add_task("named", user=tenant.admin)
+    assert created["createdByName"] == "Alice"
+    edited = client.patch(f"/tasks/{created['id']}", json={"title": "renamed"}, headers=tenant.as_member).json
+    assert (edited["createdBy"], edited["createdByName"]) == (tenant.admin["id"], "Alice")
+    assert client.get("/tasks", headers=tenant.headers()).json[0]["createdByName"] == "Alice"
+
+
+@pytest.mark.parametrize("deleter", ["creator", "admin"])
+def test_the_creator_or_an_admin_deletes_a_task(client, tenant, deleter):
+    task = tenant.add_task("to delete")  # created by the member
+    kept = tenant.add_task("to keep")
+    headers = tenant.as_member if deleter == "creator" else tenant.as_admin
+    response = client.delete(f"/tasks/{task['id']}", headers=headers)
+    assert response.status_code == 204 and response.get_data() == b""
+    assert [t["id"] for t in client.get("/tasks", headers=tenant.headers()).json] == [kept["id"]]
+    assert client.delete(f"/tasks/{task['id']}", headers=headers).status_code == 404
+    assert client.patch(f"/tasks/{task['id']}", headers=headers).status_code == 404
+
+
+def test_a_member_cannot_delete_anothers_task(client, tenant):
+    task = tenant.add_task("the admin's", user=tenant.admin)
+    response = client.delete(f"/tasks/{task['id']}", headers=tenant.as_member)
+    assert response.status_code == 403
+    assert response.json["error"] == "forbidden"
+    assert [t["id"] for t in client.get("/tasks", headers=tenant.headers()).json] == [task["id"]]
+
+
+@pytest.mark.parametrize("headers, status", [
+    ({}, 400),                                          # no x-user-id: deleting needs a user
+    ({"x-user-id": "not-a-uuid"}, 400),
+    ({"x-user-id": str(uuid.uuid4())}, 403),            # no user of this organization
+])
+def test_delete_needs_a_user_of_the_organization(client, tenant, headers, status):
+    task = tenant.add_task("guarded")
+    assert client.delete(f"/tasks/{task['id']}", headers={**tenant.headers(), **headers}).status_code == status
+    assert len(client.get("/tasks", headers=tenant.headers()).json) == 1
+
+
+def test_deleting_an_unknown_or_another_tenants_task_is_404(client, tenant, other_tenant):
+    theirs = other_tenant.add_task("theirs", user=other_tenant.admin)
+    for task_id in (str(uuid.uuid4()), theirs["id"]):
+        response = client.delete(f"/tasks/{task_id}", headers=tenant.as_admin)
+        assert response.status_code == 404 and response.json["error"] == "not_found"
+    assert client.delete("/tasks/not-a-uuid", headers=tenant.as_admin).status_code == 404
+    assert [t["id"] for t in client.get("/tasks", headers=other_tenant.headers()).json] == [theirs["id"]]

@@ -1,10 +1,19 @@
 -- name: insert_tasks
--- Demo data in one statement: every tenth task done, one task every 43 minutes up to now.
-INSERT INTO tasks (title, description, status, created_by, created_at, updated_at, completed_at)
-SELECT 'Demo task ' || i,
-       CASE WHEN i %% 3 = 0 THEN 'Details for demo task ' || i END,
-       CASE WHEN i %% 10 = 0 THEN 'completed' ELSE 'pending' END,
-       CASE WHEN i %% 2 = 0 THEN %(admin)s::uuid ELSE %(member)s::uuid END,
-       at, at, CASE WHEN i %% 10 = 0 THEN at + interval '1 hour' END
-FROM generate_series(1, %(count)s) AS i,
-     LATERAL (SELECT now() - (%(count)s - i) * interval '43 minutes' AS at) AS t;
+-- Demo data in one statement: every tenth task done, one task every 43 minutes up to now;
+-- the counts take them in the same statement.
+WITH added AS (
+    INSERT INTO tasks (title, description, status, created_by, created_at, updated_at, completed_at)
+    SELECT 'Demo task ' || i,
+           CASE WHEN i %% 3 = 0 THEN 'Details for demo task ' || i END,
+           CASE WHEN i %% 10 = 0 THEN 'completed' ELSE 'pending' END,
+           CASE WHEN i %% 2 = 0 THEN %(admin)s::uuid ELSE %(member)s::uuid END,
+           at, at, CASE WHEN i %% 10 = 0 THEN at + interval '1 hour' END
+    FROM generate_series(1, %(count)s) AS i,
+         LATERAL (SELECT now() - (%(count)s - i) * interval '43 minutes' AS at) AS t
+    RETURNING status
+)
+INSERT INTO task_counts AS c (pending, completed)
+SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'completed')
+FROM added
+ON CONFLICT (only_row) DO UPDATE
+SET pending = c.pending + excluded.pending, completed = c.completed + excluded.completed;

@@ -9,26 +9,30 @@ INSERT INTO public.active_exports (export_id, schema_name, queue)
 VALUES (%(id)s, %(schema)s, %(queue)s);
 
 -- name: get
-SELECT id, status, requested_by AS "requestedBy", row_count AS "rowCount",
-       CASE WHEN status = 'completed' THEN '/exports/' || id || '/download' END AS "fileUrl",
-       CASE WHEN status = 'failed' THEN error END AS error,
-       created_at AS "createdAt", completed_at AS "completedAt",
-       CASE WHEN status IN ('completed', 'expired') THEN row_count END AS "rowsWritten",
-       CASE WHEN status IN ('completed', 'expired') THEN row_count
-            WHEN status = 'processing' THEN rows_expected END AS "rowsExpected"
-FROM exports
-WHERE id = %(id)s;
+SELECT e.id, e.status, e.requested_by AS "requestedBy", e.row_count AS "rowCount",
+       CASE WHEN e.status = 'completed' THEN '/exports/' || e.id || '/download' END AS "fileUrl",
+       CASE WHEN e.status = 'failed' THEN e.error END AS error,
+       e.created_at AS "createdAt", e.completed_at AS "completedAt",
+       CASE WHEN e.status IN ('completed', 'expired') THEN e.row_count END AS "rowsWritten",
+       CASE WHEN e.status IN ('completed', 'expired') THEN e.row_count
+            WHEN e.status = 'processing' THEN e.rows_expected END AS "rowsExpected",
+       u.name AS "requestedByName"
+FROM exports e
+LEFT JOIN users u ON u.id = e.requested_by
+WHERE e.id = %(id)s;
 
 -- name: list
-SELECT id, status, requested_by AS "requestedBy", row_count AS "rowCount",
-       CASE WHEN status = 'completed' THEN '/exports/' || id || '/download' END AS "fileUrl",
-       CASE WHEN status = 'failed' THEN error END AS error,
-       created_at AS "createdAt", completed_at AS "completedAt",
-       CASE WHEN status IN ('completed', 'expired') THEN row_count END AS "rowsWritten",
-       CASE WHEN status IN ('completed', 'expired') THEN row_count
-            WHEN status = 'processing' THEN rows_expected END AS "rowsExpected"
-FROM exports
-ORDER BY created_at DESC, id DESC
+SELECT e.id, e.status, e.requested_by AS "requestedBy", e.row_count AS "rowCount",
+       CASE WHEN e.status = 'completed' THEN '/exports/' || e.id || '/download' END AS "fileUrl",
+       CASE WHEN e.status = 'failed' THEN e.error END AS error,
+       e.created_at AS "createdAt", e.completed_at AS "completedAt",
+       CASE WHEN e.status IN ('completed', 'expired') THEN e.row_count END AS "rowsWritten",
+       CASE WHEN e.status IN ('completed', 'expired') THEN e.row_count
+            WHEN e.status = 'processing' THEN e.rows_expected END AS "rowsExpected",
+       u.name AS "requestedByName"
+FROM exports e
+LEFT JOIN users u ON u.id = e.requested_by
+ORDER BY e.created_at DESC, e.id DESC
 LIMIT %(limit)s;
 
 -- name: progress
@@ -168,17 +172,24 @@ RETURNING id;
 -- leading quote (OWASP CSV injection), done here so the export stays at COPY speed.
 -- The first character is tested by its code ('=' 61, '+' 43, '-' 45, '@' 64, tab 9,
 -- LF 10, CR 13): ascii() reads it in place, where left(..., 1) copies a string per cell.
+-- Timestamps are written as the API writes them (2026-11-29T14:51:39.123Z); the
+-- creator's name and email come after the seed's columns.
 COPY (
-    SELECT id,
-           CASE WHEN ascii(title) IN (61, 43, 45, 64, 9, 10, 13)
-                THEN '''' || title ELSE title END AS title,
-           CASE WHEN ascii(description) IN (61, 43, 45, 64, 9, 10, 13)
-                THEN '''' || description ELSE description END AS description,
-           status,
-           created_by AS "createdBy",
-           created_at AS "createdAt",
-           updated_at AS "updatedAt",
-           completed_at AS "completedAt"
-    FROM tasks
-    ORDER BY created_at DESC, id DESC
+    SELECT t.id,
+           CASE WHEN ascii(t.title) IN (61, 43, 45, 64, 9, 10, 13)
+                THEN '''' || t.title ELSE t.title END AS title,
+           CASE WHEN ascii(t.description) IN (61, 43, 45, 64, 9, 10, 13)
+                THEN '''' || t.description ELSE t.description END AS description,
+           t.status,
+           t.created_by AS "createdBy",
+           to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt",
+           to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "updatedAt",
+           to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "completedAt",
+           CASE WHEN ascii(u.name) IN (61, 43, 45, 64, 9, 10, 13)
+                THEN '''' || u.name ELSE u.name END AS "createdByName",
+           CASE WHEN ascii(u.email) IN (61, 43, 45, 64, 9, 10, 13)
+                THEN '''' || u.email ELSE u.email END AS "createdByEmail"
+    FROM tasks t
+    LEFT JOIN users u ON u.id = t.created_by
+    ORDER BY t.created_at DESC, t.id DESC
 ) TO STDOUT WITH (FORMAT csv, HEADER)

@@ -1,52 +1,121 @@
 -- name: list
--- Keyset pagination: the page after (after_created_at, after_id), newest first.
+-- Keyset pagination: the page after (after_created_at, after_id), newest first,
+-- optionally only tasks whose title or description matches a LIKE pattern in
+-- any case (search_text is both, lowercased; its trigram index serves it).
 -- PostgreSQL builds each task's JSON in the API's shape (timestamps like
 -- 2026-11-29T14:51:39.123Z) and the view only joins them: a page of 100 costs
 -- Python no row decoding and no encoding. created_at and id make the next cursor.
 SELECT json_build_object(
-           'id', id, 'title', title, 'description', description, 'status', status,
-           'createdBy', created_by,
-           'createdAt', to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'updatedAt', to_char(updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'completedAt', to_char(completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
+           'id', t.id, 'title', t.title, 'description', t.description, 'status', t.status,
+           'createdBy', t.created_by,
+           'createdAt', to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'updatedAt', to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'completedAt', to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+           'createdByName', u.name
        )::text AS json,
-       created_at, id
-FROM tasks
-WHERE (%(status)s::text IS NULL OR status = %(status)s)
+       t.created_at, t.id
+FROM tasks t
+LEFT JOIN users u ON u.id = t.created_by
+WHERE (%(status)s::text IS NULL OR t.status = %(status)s)
+  AND (%(pattern)s::text IS NULL OR t.search_text LIKE lower(%(pattern)s))
   AND (%(after_created_at)s::timestamptz IS NULL
-       OR (created_at, id) < (%(after_created_at)s::timestamptz, %(after_id)s::uuid))
-ORDER BY created_at DESC, id DESC
+       OR (t.created_at, t.id) < (%(after_created_at)s::timestamptz, %(after_id)s::uuid))
+ORDER BY t.created_at DESC, t.id DESC
 LIMIT %(limit)s;
 
 -- name: insert
-INSERT INTO tasks (title, description, created_by)
-VALUES (%(title)s, %(description)s, %(created_by)s)
-RETURNING id, title, description, status, created_by AS "createdBy",
-          created_at AS "createdAt", updated_at AS "updatedAt", completed_at AS "completedAt";
+-- The task, its creator's name, and one more pending task in the counts (task_counts:
+-- created by the first task), in one statement.
+WITH task AS (
+    INSERT INTO tasks (title, description, created_by)
+    VALUES (%(title)s, %(description)s, %(created_by)s)
+    RETURNING *
+), counted AS (
+    INSERT INTO task_counts AS c (pending, completed)
+    VALUES (1, 0)
+    ON CONFLICT (only_row) DO UPDATE SET pending = c.pending + 1
+)
+SELECT t.id, t.title, t.description, t.status, t.created_by AS "createdBy",
+       t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.completed_at AS "completedAt",
+       u.name AS "createdByName"
+FROM task t
+LEFT JOIN users u ON u.id = t.created_by;
 
 -- name: get
-SELECT id, title, description, status, created_by AS "createdBy",
-       created_at AS "createdAt", updated_at AS "updatedAt", completed_at AS "completedAt"
-FROM tasks
-WHERE id = %(id)s;
+SELECT t.id, t.title, t.description, t.status, t.created_by AS "createdBy",
+       t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.completed_at AS "completedAt",
+       u.name AS "createdByName"
+FROM tasks t
+LEFT JOIN users u ON u.id = t.created_by
+WHERE t.id = %(id)s;
 
 -- name: update
 -- Changes only what differs, so repeating a PATCH is a no-op (no row comes back).
+-- The row is locked first to read the status it had: a change of status moves
+-- one task between the counts, in the same statement.
 -- The time is a parameter: no now() inside CASE in an UPDATE (Citus refuses it).
-UPDATE tasks
-SET title        = coalesce(%(title)s, title),
-    description  = CASE WHEN %(set_description)s THEN %(description)s ELSE description END,
-    status       = coalesce(%(status)s, status),
-    completed_at = CASE
-                       WHEN coalesce(%(status)s, status) = 'pending' THEN NULL
-                       WHEN status = 'completed' THEN completed_at
-                       ELSE %(now)s::timestamptz
-                   END,
-    updated_at   = %(now)s::timestamptz
-WHERE id = %(id)s
-  AND (title, description, status) IS DISTINCT FROM
-      (coalesce(%(title)s, title),
-       CASE WHEN %(set_description)s THEN %(description)s ELSE description END,
-       coalesce(%(status)s, status))
-RETURNING id, title, description, status, created_by AS "createdBy",
-          created_at AS "createdAt", updated_at AS "updatedAt", completed_at AS "completedAt";
+WITH old AS (
+    SELECT id, status FROM tasks WHERE id = %(id)s FOR UPDATE
+), task AS (
+    UPDATE tasks t
+    SET title        = coalesce(%(title)s, t.title),
+        description  = CASE WHEN %(set_description)s THEN %(description)s ELSE t.description END,
+        status       = coalesce(%(status)s, t.status),
+        completed_at = CASE
+                           WHEN coalesce(%(status)s, t.status) = 'pending' THEN NULL
+                           WHEN t.status = 'completed' THEN t.completed_at
+                           ELSE %(now)s::timestamptz
+                       END,
+        updated_at   = %(now)s::timestamptz
+    FROM old
+    WHERE t.id = old.id
+      AND (t.title, t.description, t.status) IS DISTINCT FROM
+          (coalesce(%(title)s, t.title),
+           CASE WHEN %(set_description)s THEN %(description)s ELSE t.description END,
+           coalesce(%(status)s, t.status))
+    RETURNING t.*, old.status AS old_status
+), counted AS (
+    UPDATE task_counts
+    SET pending   = pending + CASE WHEN task.status = 'pending' THEN 1 ELSE -1 END,
+        completed = completed + CASE WHEN task.status = 'completed' THEN 1 ELSE -1 END
+    FROM task
+    WHERE task.status <> task.old_status
+)
+SELECT t.id, t.title, t.description, t.status, t.created_by AS "createdBy",
+       t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.completed_at AS "completedAt",
+       u.name AS "createdByName"
+FROM task t
+LEFT JOIN users u ON u.id = t.created_by;
+
+-- name: delete
+-- Deletes the task if the user may (an admin, or its creator), and takes it out
+-- of the counts in the same statement. No row: no such task, or not allowed.
+WITH task AS (
+    DELETE FROM tasks
+    WHERE id = %(id)s AND (%(is_admin)s OR created_by = %(user_id)s)
+    RETURNING status
+), counted AS (
+    UPDATE task_counts
+    SET pending   = pending - (SELECT count(*) FROM task WHERE status = 'pending'),
+        completed = completed - (SELECT count(*) FROM task WHERE status = 'completed')
+    WHERE EXISTS (SELECT FROM task)
+)
+SELECT status FROM task;
+
+-- name: counts
+-- The kept counts; no row until the tenant's first task.
+SELECT pending + completed AS total, pending, completed FROM task_counts;
+
+-- name: search_counts
+-- The tasks that match, by status, up to %(cap)s in all: exact when fewer match.
+SELECT count(*) AS total,
+       count(*) FILTER (WHERE status = 'pending') AS pending,
+       count(*) FILTER (WHERE status = 'completed') AS completed
+FROM (SELECT status FROM tasks WHERE search_text LIKE lower(%(pattern)s) LIMIT %(cap)s) AS found;
+
+-- name: capped_status_counts
+-- When the total reached the cap, each status is counted up to it on its own.
+SELECT (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'pending' AND search_text LIKE lower(%(pattern)s)
+                              LIMIT %(cap)s) AS found) AS pending,
+       (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'completed' AND search_text LIKE lower(%(pattern)s)
+                              LIMIT %(cap)s) AS found) AS completed;

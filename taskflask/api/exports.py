@@ -76,11 +76,11 @@ def download(export_id):
 
 
 def export_in_progress(running):
-    """429 naming the organization's export that is still pending or processing."""
+    """429 while the organization's export is pending or processing: its id in exportId, not in the sentence."""
     if running is None:
         return retry_later(429, "export_in_progress", "Another export has just started; wait for it to finish.")
     return retry_later(429, "export_in_progress",
-                       f"Export {running['id']} is still {running['status']}; start another once it has finished.",
+                       "An export of this organization is still running; start another once it has finished.",
                        extra={"exportId": running["id"]})
 
 

@@ -4,16 +4,26 @@ from datetime import datetime, timezone
 from taskflask import queries
 
 Q = queries.load("tasks")
+# A search's counts stop there: counting every match of a common word would read most of the table.
+SEARCH_COUNT_CAP = 10_000
 
 
-def list_tasks(cur, limit, status=None, after=None):
-    """A page of up to ``limit`` tasks newest first, after the (created_at, id) key ``after``.
+def contains_pattern(text):
+    """The LIKE pattern of values that contain ``text`` (its %, _ and \\ taken literally)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def list_tasks(cur, limit, status=None, after=None, search=None):
+    """A page of up to ``limit`` tasks newest first, after the (created_at, id) key ``after``,
+    only those whose title or description contains ``search`` (any case) when given.
 
     Returns (tasks as JSON texts, the key of the page's last task when more follow, else None).
     """
     after_created_at, after_id = after or (None, None)
+    pattern = contains_pattern(search) if search else None
     with cur.connection.cursor() as tuples:  # plain tuples: a dict per row would cost more than the row
-        tuples.execute(Q.list, {"status": status, "limit": limit + 1,
+        tuples.execute(Q.list, {"status": status, "pattern": pattern, "limit": limit + 1,
                                 "after_created_at": after_created_at, "after_id": after_id})
         rows = tuples.fetchall()
     next_key = tuple(rows[limit - 1][1:]) if len(rows) > limit else None
@@ -21,7 +31,7 @@ def list_tasks(cur, limit, status=None, after=None):
 
 
 def create_task(cur, title, description, created_by):
-    """Add a pending task."""
+    """Add a pending task (and count it)."""
     cur.execute(Q.insert, {"title": title, "description": description, "created_by": created_by})
     return cur.fetchone()
 
@@ -35,8 +45,8 @@ def get_task(cur, task_id):
 def update_task(cur, task_id, changes):
     """Apply ``changes`` (title, description, status); None when there is no such task.
 
-    Completing sets completedAt once; a change that changes nothing leaves
-    the row (and its updatedAt) alone.
+    Completing sets completedAt once, reopening clears it, and the counts follow
+    the status; a change that changes nothing leaves the row (and its updatedAt) alone.
     """
     cur.execute(Q.update, {
         "id": task_id,
@@ -47,3 +57,33 @@ def update_task(cur, task_id, changes):
         "now": datetime.now(timezone.utc),
     })
     return cur.fetchone() or get_task(cur, task_id)
+
+
+def delete_task(cur, task_id, user_id, is_admin):
+    """Delete a task (and uncount it) if the user is an admin or its creator.
+
+    Returns "deleted", "forbidden" (it exists but is not theirs) or "missing".
+    """
+    cur.execute(Q.delete, {"id": task_id, "user_id": user_id, "is_admin": is_admin})
+    if cur.fetchone():
+        return "deleted"
+    return "forbidden" if get_task(cur, task_id) else "missing"
+
+
+def count_tasks(cur, search=None):
+    """{total, pending, completed} of all tasks, or of those containing ``search``.
+
+    All tasks: the counts kept in task_counts. A search: each count up to
+    SEARCH_COUNT_CAP, and ``capped: True`` when the total reached it. One scan
+    counts a search that matches fewer; only a capped one counts each status again.
+    """
+    if not search:
+        cur.execute(Q.counts)
+        return cur.fetchone() or {"total": 0, "pending": 0, "completed": 0}
+    params = {"pattern": contains_pattern(search), "cap": SEARCH_COUNT_CAP}
+    cur.execute(Q.search_counts, params)
+    counts = cur.fetchone()
+    if counts["total"] >= SEARCH_COUNT_CAP:
+        cur.execute(Q.capped_status_counts, params)
+        counts.update(cur.fetchone(), capped=True)
+    return counts

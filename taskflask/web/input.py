@@ -1,8 +1,10 @@
 """Reading request bodies and query strings through marshmallow schemas."""
 import json
 from functools import lru_cache
+from urllib.parse import unquote_to_bytes
 
 from flask import current_app, request
+from marshmallow import ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from taskflask.web.errors import ApiError
@@ -53,7 +55,27 @@ def json_body(schema):
 
 def query_args(schema):
     """The query string loaded through ``schema`` (a fresh dict the caller may change)."""
-    return dict(load_query(schema, tuple(request.args.to_dict().items())))
+    items = tuple(request.args.to_dict().items())
+    # Werkzeug keeps the escapes of bytes that are not UTF-8 as text (an encoded lone surrogate,
+    # %ED%A0%80, reads as the 9 characters "%ED%A0%80") or replaces them by U+FFFD; a search
+    # would then look for what nobody typed. Only a value holding "%" or U+FFFD can be one.
+    if any("%" in value or "\ufffd" in value for _, value in items):
+        refuse_undecodable(request.query_string)
+    return dict(load_query(schema, items))
+
+
+def refuse_undecodable(raw_query):
+    """400 naming each query parameter whose value is not UTF-8 text."""
+    bad = {}
+    for pair in raw_query.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        try:
+            unquote_to_bytes(value.replace(b"+", b" ")).decode("utf-8")
+        except UnicodeDecodeError:
+            bad[unquote_to_bytes(name).decode("utf-8", "replace")] = [
+                "Must be valid Unicode text (UTF-8, no unpaired surrogates)."]
+    if bad:
+        raise ValidationError(bad)
 
 
 @lru_cache(maxsize=1024)

@@ -142,12 +142,25 @@ class TaskUpdateSchema(RequestSchema):
     status = fields.String(validate=validate.OneOf(TASK_STATUSES))
 
 
+def search_text():
+    """``q``: the words to find in titles and descriptions (trimmed; empty means no search)."""
+    return Text(load_default="", trim=True, max_length=200, metadata={
+        "example": "report",
+        "description": "Tasks whose title or description contains this text, in any case; "
+                       "0-200 characters after trimming surrounding whitespace (empty: all tasks)"})
+
+
 class TaskListQuerySchema(RequestSchema):
     limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
     status = fields.String(load_default=None, validate=validate.OneOf(TASK_STATUSES))
+    q = search_text()
     # Opaque: only a cursor the server made (a Link header's) is valid; "cursor" names that format.
     cursor = fields.String(load_default=None, validate=validate.Length(1, 200),
                            metadata={"format": "cursor", "description": "From the Link header of the previous page"})
+
+
+class TaskCountsQuerySchema(RequestSchema):
+    q = search_text()
 
 
 # Responses: what the API answers (timestamps are ISO 8601 in UTC).
@@ -177,12 +190,23 @@ class TaskSchema(Schema):
     createdAt = fields.DateTime(required=True)
     updatedAt = fields.DateTime(required=True)
     completedAt = fields.DateTime(required=True, allow_none=True)
+    createdByName = fields.String(required=True, metadata={"description": "The creator's name as it is now"})
+
+
+class TaskCountsSchema(Schema):
+    total = fields.Integer(required=True)
+    pending = fields.Integer(required=True)
+    completed = fields.Integer(required=True)
+    capped = fields.Boolean(metadata={
+        "description": "Only with q, and only true: the search matched 10,000 tasks or more, and each count "
+                       "stops at 10,000 (show 10,000 as \"10,000+\")"})
 
 
 class ExportSchema(Schema):
     id = fields.UUID(required=True)
     status = fields.String(required=True, validate=validate.OneOf(EXPORT_STATUSES))
     requestedBy = fields.UUID(required=True)
+    requestedByName = fields.String(required=True, metadata={"description": "The requester's name as it is now"})
     rowCount = fields.Integer(required=True, allow_none=True)
     fileUrl = fields.String(required=True, allow_none=True)
     error = fields.String(required=True, allow_none=True)

@@ -7,7 +7,8 @@ from taskflask.web import schemas
 ERROR_DESCRIPTIONS = {
     400: "Invalid input, header or JSON (see `errors` per field)",
     401: "The operator key is missing or wrong (`Authorization: Bearer <ADMIN_TOKEN>`)",
-    403: "x-user-id names no user of this organization, or one who is not an admin where one is needed",
+    403: "x-user-id names no user of this organization, or one who is not an admin where one is needed "
+         "(deleting a task: neither an admin nor its creator)",
     404: "No such organization or object",
     408: "The body did not arrive within the server's read timeout",
     409: "Conflict with stored data",
@@ -40,6 +41,7 @@ LINKS = {
     },
     "tasks.create": {
         "UpdateTask": ("tasks.update", {"task_id": "$response.body#/id", **AS_REQUEST_USER}),
+        "DeleteTask": ("tasks.delete", {"task_id": "$response.body#/id", **AS_REQUEST_USER}),
     },
     "exports.start": {
         "GetExport": ("exports.status", {"export_id": "$response.body#/exportId", **AS_REQUEST_USER}),
@@ -49,7 +51,8 @@ LINKS = {
 
 RESPONSE_SCHEMAS = {
     "Organization": schemas.OrganizationSchema, "User": schemas.UserSchema, "Task": schemas.TaskSchema,
-    "Export": schemas.ExportSchema, "ExportCreated": schemas.ExportCreatedSchema, "Error": schemas.ErrorSchema,
+    "TaskCounts": schemas.TaskCountsSchema, "Export": schemas.ExportSchema, "ExportCreated": schemas.ExportCreatedSchema,
+    "Error": schemas.ErrorSchema,
     "Health": schemas.HealthSchema,
 }
 OPERATOR_KEY_SCHEME = {
@@ -100,12 +103,16 @@ def operation_dict(operation, path_ids, operator_key_set=False, endpoint=None):
                    for name in path_ids]
     if operation.query:
         parameters.append({"in": "query", "schema": operation.query})
-    if operation.answer is None:
+    if operation.status == 204:
+        content = None
+    elif operation.answer is None:
         content = {operation.content_type: {"schema": {"type": "string"}}}
     else:
         item = operation.answer
         content = {"application/json": {"schema": {"type": "array", "items": item} if operation.many else item}}
-    responses = {str(operation.status): {"description": operation.summary, "content": content}}
+    responses = {str(operation.status): {"description": operation.summary}}
+    if content:
+        responses[str(operation.status)]["content"] = content
     if endpoint in LINKS:
         responses[str(operation.status)]["links"] = {
             name: {"operationId": target, "parameters": values} for name, (target, values) in LINKS[endpoint].items()}

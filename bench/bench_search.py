@@ -1,0 +1,156 @@
+"""Search and the filter pills' counts on one tenant of 1,000,000 tasks, through a real gunicorn.
+
+One scratch database (dropped at the end) holds one organization, filled with
+INSERT ... SELECT generate_series. Titles carry words of three frequencies:
+"quokka" in 10 tasks, each of 200 eight-letter words in 0.5% (5,000 tasks), and
+"report" in half of them. Each route is asked BENCH_SEARCH_REQUESTS times
+(200) one after another over a keep-alive connection, after a few warm-up
+requests; p50 and p95 are printed, beside the same page without a search and
+the load average (the machine may be shared). Beside them, what the counts
+route saves: ``count(*)`` of the whole table and of a search, timed in SQL.
+
+    python bench/bench_search.py            (BENCH_SEARCH_TASKS=1000000 to change the size)
+"""
+import hashlib
+import os
+import time
+from urllib.parse import urlencode
+
+import psycopg2
+from psycopg2 import sql
+
+from common import percentile, record, show
+from harness import Taskflask
+
+TASKS = int(os.environ.get("BENCH_SEARCH_TASKS", "1000000"))
+REQUESTS = int(os.environ.get("BENCH_SEARCH_REQUESTS", "200"))
+WARM_UP = 10
+SCHEMA = "searchbench"
+
+# The words of the titles: 200 of 0.5% each (md5 prefixes, so their trigrams are their own).
+SEED = """
+WITH words AS (SELECT array_agg(substr(md5('word' || k), 1, 8) ORDER BY k) AS list FROM generate_series(1, 200) k),
+added AS (
+    INSERT INTO tasks (title, description, status, created_by, created_at, updated_at, completed_at)
+    SELECT 'Task ' || g || ' ' || words.list[1 + g %% 200]
+               || CASE WHEN g %% 2 = 0 THEN ' report' ELSE '' END
+               || CASE WHEN g %% 100000 = 7 THEN ' quokka' ELSE '' END,
+           'Notes for task ' || g || ': lorem ipsum dolor sit amet, consectetur adipiscing elit.',
+           CASE WHEN g %% 3 = 2 THEN 'completed' ELSE 'pending' END, %(created_by)s,
+           now() - make_interval(secs => g * 37),
+           now() - make_interval(secs => g * 37) + interval '1 hour',
+           CASE WHEN g %% 3 = 2 THEN now() - make_interval(secs => g * 37) + interval '2 hours' END
+    FROM generate_series(1, %(count)s) g, words
+    RETURNING status
+)
+INSERT INTO task_counts AS c (pending, completed)
+SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'completed') FROM added
+ON CONFLICT (only_row) DO UPDATE SET pending = c.pending + excluded.pending, completed = c.completed + excluded.completed
+"""
+TRIGRAM_INDEXES = """
+SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s AND indexdef LIKE '%%gin_trgm_ops%%'
+"""
+
+
+def middling_word():
+    """The first of the 0.5% words, as SEED makes it."""
+    return hashlib.md5(b"word1").hexdigest()[:8]
+
+
+def seed(dsn, created_by):
+    """TASKS tasks in one statement; the trigram indexes are built afterwards (as CREATE INDEX would
+    on a tenant that has them), not row by row, which would take many times longer."""
+    conn = psycopg2.connect(dsn)
+    try:
+        with conn, conn.cursor() as cur:
+            cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(SCHEMA)))
+            cur.execute(TRIGRAM_INDEXES, (SCHEMA,))
+            indexes = cur.fetchall()
+            for name, _ in indexes:
+                cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(SCHEMA, name)))
+            cur.execute(SEED, {"created_by": created_by, "count": TASKS})
+            cur.execute("SET LOCAL maintenance_work_mem = '256MB'")
+            for _, definition in indexes:
+                cur.execute(definition)
+        conn.autocommit = True
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("VACUUM ANALYZE {}").format(sql.Identifier(SCHEMA, "tasks")))
+    finally:
+        conn.close()
+
+
+def timed_requests(app, path, headers):
+    """Milliseconds of REQUESTS sequential GETs of ``path``, and the last answer."""
+    for _ in range(WARM_UP):
+        app.get(path, headers)
+    times = []
+    for _ in range(REQUESTS):
+        start = time.perf_counter()
+        response = app.session.get(app.url + path, headers=headers, timeout=30)
+        times.append((time.perf_counter() - start) * 1000)
+        response.raise_for_status()
+    return times, response.json()
+
+
+def timed_sql(dsn, query, params=(), repeats=10):
+    """Median milliseconds of a query run ``repeats`` times in the tenant's schema, and its result."""
+    conn = psycopg2.connect(dsn)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(SCHEMA)))
+            times = []
+            for _ in range(repeats):
+                start = time.perf_counter()
+                cur.execute(query, params)
+                result = cur.fetchone()[0]
+                times.append((time.perf_counter() - start) * 1000)
+    finally:
+        conn.close()
+    return percentile(times, 50), result
+
+
+def main():
+    word = middling_word()
+    routes = {
+        # The same page without a search: what the machine gives any request right now.
+        "list (no q), for reference": "/tasks?limit=100",
+        "list q=quokka (10 tasks)": "/tasks?" + urlencode({"limit": 100, "q": "quokka"}),
+        f"list q={word} (0.5%)": "/tasks?" + urlencode({"limit": 100, "q": word}),
+        f"list q={word} completed": "/tasks?" + urlencode({"limit": 100, "status": "completed", "q": word}),
+        "list q=report (50%)": "/tasks?" + urlencode({"limit": 100, "q": "report"}),
+        "counts": "/tasks/counts",
+        "counts q=quokka": "/tasks/counts?q=quokka",
+        f"counts q={word}": f"/tasks/counts?q={word}",
+        "counts q=report (capped)": "/tasks/counts?q=report",
+    }
+    figures = {"tasks": TASKS, "requests_per_route": REQUESTS, "client": "requests over keep-alive",
+               "server": "gunicorn, 2 sync workers"}
+    app = Taskflask("bench_search").start(consumer=False)  # no exports here
+    try:
+        tenant_headers, admin_headers = app.create_tenant(SCHEMA)
+        started = time.perf_counter()
+        seed(app.dsn, admin_headers["x-user-id"])
+        figures["seed_s"] = time.perf_counter() - started
+        figures["load average before"] = " ".join(f"{load:.1f}" for load in os.getloadavg())
+        for label, path in routes.items():
+            times, answer = timed_requests(app, path, tenant_headers)
+            figures[f"{label} p50_ms"] = percentile(times, 50)
+            figures[f"{label} p95_ms"] = percentile(times, 95)
+            figures[f"{label} answer"] = len(answer) if isinstance(answer, list) else answer
+        figures["SQL count(*) all p50_ms"], figures["SQL count(*) all"] = \
+            timed_sql(app.dsn, "SELECT count(*) FROM tasks")
+        # The search's own condition, uncapped.
+        search = "SELECT count(*) FROM tasks WHERE search_text LIKE lower(%s)"
+        figures[f"SQL count(*) q={word} p50_ms"], figures[f"SQL count(*) q={word}"] = \
+            timed_sql(app.dsn, search, (f"%{word}%",))
+        figures["SQL count(*) q=report p50_ms"], figures["SQL count(*) q=report"] = \
+            timed_sql(app.dsn, search, ("%report%",), repeats=5)
+        figures["load average after"] = " ".join(f"{load:.1f}" for load in os.getloadavg())
+    finally:
+        app.stop()  # and drops its database
+    show(f"Search and counts on one tenant of {TASKS:,} tasks", figures)
+    record("search", figures)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,277 @@
+"""Search (GET /tasks?q=) and the counts of the filter pills (GET /tasks/counts), kept in task_counts."""
+import threading
+import uuid
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from psycopg2 import sql
+
+from conftest import CITUS_DIR, TenantFixture
+from taskflask.data.organizations import create_organization
+from taskflask.data.tasks import SEARCH_COUNT_CAP
+from taskflask.db import database
+from taskflask.tenants.backup import backup_tenant, restore_tenant
+from taskflask.tenants.migrations import migrate_schema
+from taskflask.web.schemas import TaskCountsSchema
+from test_tasks import next_link
+
+
+def titles(response):
+    assert response.status_code == 200, response.json
+    return [task["title"] for task in response.json]
+
+
+def counts(client, tenant, q=None):
+    response = client.get("/tasks/counts", query_string={"q": q} if q is not None else None,
+                          headers=tenant.headers())
+    assert response.status_code == 200, response.json
+    assert TaskCountsSchema().validate(response.json) == {}
+    return response.json
+
+
+def stored_counts(db, schema):
+    """count(*) by status, straight from the table."""
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("SELECT count(*) FILTER (WHERE status = 'pending'), "
+                            "count(*) FILTER (WHERE status = 'completed') FROM {}").format(
+                                sql.Identifier(schema, "tasks")))
+        pending, completed = cur.fetchone()
+    return {"total": pending + completed, "pending": pending, "completed": completed}
+
+
+def test_search_finds_text_in_title_or_description_in_any_case(client, tenant):
+    tenant.add_task("Quarterly REPORT")
+    tenant.add_task("Lunch", "bring the report draft")
+    tenant.add_task("Reporter interview")
+    tenant.add_task("Unrelated", "nothing here")
+    assert titles(client.get("/tasks?q=report", headers=tenant.headers())) == \
+        ["Reporter interview", "Lunch", "Quarterly REPORT"]
+    assert titles(client.get("/tasks?q=Report%20draft", headers=tenant.headers())) == ["Lunch"]
+    assert titles(client.get("/tasks?q=zzz", headers=tenant.headers())) == []
+
+
+@pytest.mark.parametrize("q, expected", [
+    ("100%", ["100% done"]),         # % and _ are literal characters, not wildcards
+    ("a_b", ["a_b"]),
+    ("back\\slash", ["back\\slash"]),
+    ("ünïcödé", ["ÜNÏCÖDÉ title"]),
+    ("ab", ["xaby"]),                # shorter than a trigram: still found
+])
+def test_search_takes_the_text_literally(client, tenant, q, expected):
+    for title in ("100% done", "100 percent", "a_b", "axb", "back\\slash", "ÜNÏCÖDÉ title", "xaby"):
+        tenant.add_task(title)
+    response = client.get("/tasks", query_string={"q": q}, headers=tenant.headers())
+    assert sorted(titles(response)) == sorted(expected)
+
+
+def test_blank_search_lists_everything(client, tenant):
+    for title in ("one", "two"):
+        tenant.add_task(title)
+    assert titles(client.get("/tasks?q=%20%20", headers=tenant.headers())) == ["two", "one"]
+    assert counts(client, tenant, "  ") == {"total": 2, "pending": 2, "completed": 0}
+
+
+def test_search_combines_with_status_and_pages(client, tenant):
+    matching = [tenant.add_task(f"invoice {i}") for i in range(5)]
+    tenant.add_task("other")
+    for task in matching[:3]:
+        client.patch(f"/tasks/{task['id']}", headers=tenant.as_member)
+    first = client.get("/tasks?status=completed&q=INVOICE&limit=2", headers=tenant.headers())
+    assert titles(first) == ["invoice 2", "invoice 1"]
+    link = next_link(first)
+    assert parse_qs(urlsplit(link).query)["q"] == ["INVOICE"]
+    second = client.get(link, headers=tenant.headers())
+    assert titles(second) == ["invoice 0"] and next_link(second) is None
+
+
+def test_next_link_keeps_a_search_with_reserved_characters(client, tenant):
+    for i in range(3):
+        tenant.add_task(f"a&b=c #{i}")
+    first = client.get("/tasks", query_string={"q": "a&b=c #", "limit": 2}, headers=tenant.headers())
+    link = next_link(first)
+    assert parse_qs(urlsplit(link).query)["q"] == ["a&b=c #"]
+    assert titles(client.get(link, headers=tenant.headers())) == ["a&b=c #0"]
+
+
+@pytest.mark.parametrize("path", ["/tasks", "/tasks/counts"])
+@pytest.mark.parametrize("q, problem", [
+    ("x" * 201, "Longer than maximum length 200."),
+    ("a%00b", "Must not contain NUL characters."),
+    ("%ED%A0%80", "Must be valid Unicode text (UTF-8, no unpaired surrogates)."),  # a lone surrogate, encoded
+    ("ok%FF", "Must be valid Unicode text (UTF-8, no unpaired surrogates)."),
+])
+def test_bad_search_text_is_refused(client, tenant, path, q, problem):
+    response = client.get(f"{path}?status=pending&q={q}", headers=tenant.headers())
+    assert response.status_code == 400
+    assert response.json["errors"] == {"q": [problem]}
+
+
+def test_a_real_replacement_character_or_percent_sign_is_searched_for(client, tenant):
+    tenant.add_task("broken \ufffd text")
+    tenant.add_task("ok%FF")
+    assert titles(client.get("/tasks?q=%EF%BF%BD", headers=tenant.headers())) == ["broken \ufffd text"]
+    assert titles(client.get("/tasks?q=ok%25FF", headers=tenant.headers())) == ["ok%FF"]
+
+
+def test_search_of_200_characters_after_trimming_is_accepted(client, tenant):
+    response = client.get("/tasks", query_string={"q": "  " + "y" * 200 + " "}, headers=tenant.headers())
+    assert response.status_code == 200 and response.json == []
+
+
+def test_counts_follow_creates_status_changes_and_deletes(client, db, tenant):
+    assert counts(client, tenant) == {"total": 0, "pending": 0, "completed": 0}
+    tasks = [tenant.add_task(f"task {i}") for i in range(4)]
+    client.patch(f"/tasks/{tasks[0]['id']}", headers=tenant.as_member)
+    client.patch(f"/tasks/{tasks[0]['id']}", headers=tenant.as_member)  # no change: counted once
+    client.patch(f"/tasks/{tasks[1]['id']}", json={"status": "completed"}, headers=tenant.as_member)
+    assert counts(client, tenant) == {"total": 4, "pending": 2, "completed": 2}
+    client.patch(f"/tasks/{tasks[1]['id']}", json={"status": "pending"}, headers=tenant.as_member)
+    client.patch(f"/tasks/{tasks[2]['id']}", json={"title": "renamed"}, headers=tenant.as_member)
+    assert counts(client, tenant) == {"total": 4, "pending": 3, "completed": 1}
+    assert client.delete(f"/tasks/{tasks[0]['id']}", headers=tenant.as_admin).status_code == 204
+    assert client.delete(f"/tasks/{tasks[3]['id']}", headers=tenant.as_member).status_code == 204
+    assert client.delete(f"/tasks/{tasks[2]['id']}", headers=tenant.as_admin).status_code == 204
+    assert counts(client, tenant) == stored_counts(db, tenant.schema) == {"total": 1, "pending": 1, "completed": 0}
+
+
+def test_refused_and_failed_changes_count_nothing(client, tenant):
+    task = tenant.add_task("the admin's", user=tenant.admin)
+    assert client.delete(f"/tasks/{task['id']}", headers=tenant.as_member).status_code == 403
+    assert client.patch(f"/tasks/{task['id']}", json={"status": "done"}, headers=tenant.as_member).status_code == 400
+    assert client.post("/tasks", json={"title": ""}, headers=tenant.as_member).status_code == 400
+    assert counts(client, tenant) == {"total": 1, "pending": 1, "completed": 0}
+
+
+def test_counts_of_a_search(client, tenant):
+    done = tenant.add_task("Pay rent")
+    tenant.add_task("rent a car")
+    tenant.add_task("Groceries", "and the RENT receipt")
+    tenant.add_task("other")
+    client.patch(f"/tasks/{done['id']}", headers=tenant.as_member)
+    assert counts(client, tenant, "rent") == {"total": 3, "pending": 2, "completed": 1}
+    assert counts(client, tenant, "nothing like it") == {"total": 0, "pending": 0, "completed": 0}
+
+
+def test_counts_are_the_tenants_own(client, tenant, other_tenant):
+    tenant.add_task("mine")
+    other_tenant.add_task("theirs")
+    other_tenant.add_task("theirs too")
+    assert counts(client, tenant) == {"total": 1, "pending": 1, "completed": 0}
+    assert counts(client, tenant, "theirs") == {"total": 0, "pending": 0, "completed": 0}
+    assert counts(client, other_tenant) == {"total": 2, "pending": 2, "completed": 0}
+
+
+def test_counts_of_a_common_search_stop_at_the_cap(client, db, tenant):
+    """10,025 matching tasks made in SQL (20 completed): each count stops at 10,000, or is exact below."""
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("""INSERT INTO {} (title, status, created_by, completed_at)
+                               SELECT 'common ' || i, CASE WHEN i <= 20 THEN 'completed' ELSE 'pending' END, %s,
+                                      CASE WHEN i <= 20 THEN now() END
+                               FROM generate_series(1, %s) AS i""").format(sql.Identifier(tenant.schema, "tasks")),
+                    (tenant.member["id"], SEARCH_COUNT_CAP + 25))
+    assert counts(client, tenant, "COMMON") == \
+        {"total": SEARCH_COUNT_CAP, "pending": SEARCH_COUNT_CAP, "completed": 20, "capped": True}
+    assert counts(client, tenant, "common 9999") == {"total": 1, "pending": 1, "completed": 0}
+
+
+def test_concurrent_changes_keep_the_counts_exact(app, db, tenant):
+    """Creates, completes, reopens and deletes from several threads at once, each on its own connection."""
+    def work(worker):
+        client = app.test_client()
+        headers = tenant.as_admin
+        for i in range(8):
+            task = client.post("/tasks", json={"title": f"w{worker} {i}"}, headers=headers).json
+            client.patch(f"/tasks/{task['id']}", headers=headers)
+            if i % 2:
+                client.patch(f"/tasks/{task['id']}", json={"status": "pending"}, headers=headers)
+            if i % 3 == 0:
+                client.delete(f"/tasks/{task['id']}", headers=headers)
+
+    threads = [threading.Thread(target=work, args=(worker,)) for worker in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    expected = stored_counts(db, tenant.schema)
+    assert expected == {"total": 6 * 5, "pending": 6 * 3, "completed": 6 * 2}
+    assert counts(app.test_client(), tenant) == expected
+
+
+def test_the_migration_counts_the_tasks_a_tenant_already_has(client, db):
+    """A tenant made before the counts (version 3) gets them from its tasks when migrated."""
+    schema = f"old_{uuid.uuid4().hex[:10]}"
+    with database.transaction() as cur:
+        organization = create_organization(cur, "Older", schema, version=3, distributed=bool(CITUS_DIR))
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("INSERT INTO {} (name, email, role) VALUES ('Old', 'old@example.com', 'admin') "
+                            "RETURNING id").format(sql.Identifier(schema, "users")))
+        user_id = cur.fetchone()[0]
+        cur.execute(sql.SQL("""INSERT INTO {} (title, status, created_by, completed_at)
+                               SELECT 'old ' || i, CASE WHEN i %% 4 = 0 THEN 'completed' ELSE 'pending' END, %s,
+                                      CASE WHEN i %% 4 = 0 THEN now() END
+                               FROM generate_series(1, 10) AS i""").format(sql.Identifier(schema, "tasks")),
+                    (user_id,))
+    with database.transaction() as cur:
+        assert migrate_schema(cur, schema, "tenant") == [4]
+    tenant = TenantFixture.__new__(TenantFixture)  # the fixture's headers, for an organization made here
+    tenant.client, tenant.id = client, organization["id"]
+    assert counts(client, tenant) == {"total": 10, "pending": 8, "completed": 2}
+    assert titles(client.get("/tasks?q=OLD%2010", headers=tenant.headers())) == ["old 10"]
+    created = client.post("/tasks", json={"title": "new"}, headers={"x-tenant-id": tenant.id, "x-user-id": str(user_id)})
+    assert created.status_code == 201
+    assert counts(client, tenant) == {"total": 11, "pending": 9, "completed": 2}
+
+
+def test_search_is_served_by_the_trigram_index(db, tenant):
+    """The plan of a search's condition uses the GIN index when scanning is not an option."""
+    with db.cursor() as cur:
+        cur.execute("BEGIN")
+        cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(tenant.schema)))
+        cur.execute("SET LOCAL enable_seqscan = off")
+        cur.execute("EXPLAIN SELECT id FROM tasks WHERE search_text LIKE lower('%%Report%%')")
+        plan = "\n".join(row[0] for row in cur.fetchall())
+        cur.execute("ROLLBACK")
+    if not CITUS_DIR:  # on Citus the plan is the worker's, behind a Custom Scan
+        assert "tasks_search_trgm_idx" in plan, plan
+
+
+def test_search_text_is_title_and_description_lowercased(client, db, tenant):
+    task = tenant.add_task("Mixed CASE", "Ünïcode Line")
+    client.patch(f"/tasks/{task['id']}", json={"description": None}, headers=tenant.as_member)
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("SELECT search_text FROM {}").format(sql.Identifier(tenant.schema, "tasks")))
+        assert cur.fetchone()[0] == "mixed case\n"
+    assert titles(client.get("/tasks?q=%C3%BCN%C3%AFCODE", headers=tenant.headers())) == []
+    assert titles(client.get("/tasks?q=mixed%20c", headers=tenant.headers())) == ["Mixed CASE"]
+
+
+def test_the_document_describes_search_counts_and_delete(client):
+    spec = client.get("/openapi.json").json
+    listing = spec["paths"]["/tasks"]["get"]["parameters"]
+    assert any(p["in"] == "query" and p["name"] == "q" and p["schema"]["type"] == "string" for p in listing)
+    counted = spec["paths"]["/tasks/counts"]["get"]
+    assert counted["responses"]["200"]["content"]["application/json"]["schema"] == \
+        {"$ref": "#/components/schemas/TaskCounts"}
+    assert set(spec["components"]["schemas"]["TaskCounts"]["properties"]) == {"total", "pending", "completed", "capped"}
+    assert set(spec["components"]["schemas"]["TaskCounts"]["required"]) == {"total", "pending", "completed"}
+    deleting = spec["paths"]["/tasks/{task_id}"]["delete"]
+    assert "content" not in deleting["responses"]["204"]
+    assert {"403", "404"} <= set(deleting["responses"])
+    assert "createdByName" in spec["components"]["schemas"]["Task"]["required"]
+    assert "requestedByName" in spec["components"]["schemas"]["Export"]["required"]
+
+
+def test_a_restored_tenant_keeps_its_counts_and_search(client, tenant, tmp_path):
+    done = tenant.add_task("Backed up")
+    tenant.add_task("Also backed up")
+    client.patch(f"/tasks/{done['id']}", headers=tenant.as_member)
+    backup_tenant(database, tenant.schema, tmp_path / "backup.zip")
+    restored = restore_tenant(database, tmp_path / "backup.zip", f"r_{uuid.uuid4().hex[:10]}",
+                              distributed=bool(CITUS_DIR))
+    copy = TenantFixture.__new__(TenantFixture)
+    copy.client, copy.id = client, str(restored["id"])
+    assert counts(client, copy) == {"total": 2, "pending": 1, "completed": 1}
+    assert titles(client.get("/tasks?q=ALSO", headers=copy.headers())) == ["Also backed up"]
+    assert client.post("/tasks", json={"title": "after"}, headers={**copy.headers(), "x-user-id": tenant.member["id"]}
+                       ).status_code == 201
+    assert counts(client, copy) == {"total": 3, "pending": 2, "completed": 1}
