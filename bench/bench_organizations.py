@@ -19,7 +19,7 @@ import time
 
 import psycopg2
 
-from harness import Taskflask, log
+from harness import api_only, log
 from common import percentile
 
 WORDS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne", "Wonka", "Tyrell",
@@ -70,7 +70,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--organizations", type=int, default=10_000)
     args = parser.parse_args()
-    with Taskflask("taskflask_bench_organizations").start(consumer=False) as app:
+    with api_only("taskflask_bench_organizations") as app:
         total = insert_organizations(app.dsn, args.organizations)
         log(f"{total} organizations in the registry; one client, keep-alive, gunicorn 2 sync workers")
         for _ in range(20):  # warm both workers' pools and the server's caches

@@ -5,7 +5,7 @@ from flask_cors import CORS
 from taskflask import cli, errors, observability, openapi, security, spa, tenancy
 from taskflask.api import exports, health, organizations, tasks
 from taskflask.config import Config
-from taskflask.db import database
+from taskflask.db import RecyclePolicy, database
 from taskflask.jsonprovider import ApiJSONProvider
 from taskflask.migration_run import migrate_tenants
 
@@ -22,7 +22,8 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
 
-    database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+    database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"],
+                       RecyclePolicy(app.config["DB_CONNECTION_MAX_SCHEMAS"], app.config["DB_CONNECTION_LIFETIME"]))
     observability.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -19,7 +19,7 @@ from taskflask import maintenance
 from taskflask.observability import configure_logging, tenant_context
 from taskflask.config import Config
 from taskflask.data.exports import forget_export, release_export
-from taskflask.db import Database, database
+from taskflask.db import Database, RecyclePolicy, database
 from taskflask.exporter import remove_export_file, run_export
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,8 @@ def start_consumer_process():
         if _started_in_pid == os.getpid():
             return
         configure_logging(config.LOG_FORMAT, config.LOG_LEVEL)
-        database.configure(config.DATABASE_URL, maxsize=config.DB_POOL_MAX)
+        database.configure(config.DATABASE_URL, maxsize=config.DB_POOL_MAX,
+                           recycle=RecyclePolicy(config.DB_CONNECTION_MAX_SCHEMAS, config.DB_CONNECTION_LIFETIME))
         # Its own connection: busy export workers never delay the sweep.
         sweeper_database = Database()
         sweeper_database.configure(config.DATABASE_URL, maxsize=1)
