@@ -18,6 +18,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg2
@@ -246,6 +247,16 @@ class Taskflask:
                     raise RuntimeError(f"export failed: {export['error']}")
                 return elapsed, export
             time.sleep(poll)
+
+
+@contextmanager
+def api_only(name, **kwargs):
+    """A Taskflask with gunicorn and no consumer, stopped (and its database dropped) on leaving."""
+    app = Taskflask(name, **kwargs).start(consumer=False)
+    try:
+        yield app
+    finally:
+        app.stop()
 
 
 def children(pid):

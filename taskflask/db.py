@@ -6,10 +6,18 @@ trip. Every transaction states its own search_path (a tenant's schema, or
 ``pg_catalog`` only, where a tenant query fails instead of reading anything)
 and no session setting is relied on, so a pooler in transaction mode
 (PgBouncer) can hand each transaction to any server connection.
+
+A PostgreSQL backend keeps the catalog entries of every relation it has opened
+until its connection ends, so a pooled connection that serves many tenants
+grows by each tenant's tables and indexes. A RecyclePolicy closes a connection
+once it has served a number of distinct tenant schemas, or once it is old
+(like PgBouncer's server_lifetime); the pool opens a fresh one in its place.
 """
 import os
 import threading
+import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import lru_cache
 
 import psycopg2
@@ -25,12 +33,39 @@ class PoolTimeout(psycopg2.OperationalError):
     """No connection became free in time (reported like a database outage)."""
 
 
+@dataclass(frozen=True)
+class RecyclePolicy:
+    """When a pooled connection is closed instead of reused; 0 turns a limit off."""
+
+    max_schemas: int = 0  # distinct tenant schemas served
+    lifetime: float = 0.0  # seconds since it was opened
+
+    def is_spent(self, conn):
+        """Whether ``conn`` has reached a limit and must not serve another transaction."""
+        if self.max_schemas and len(conn.schemas) >= self.max_schemas:
+            return True
+        return bool(self.lifetime) and time.monotonic() - conn.opened_at >= self.lifetime
+
+
+NO_RECYCLING = RecyclePolicy()
+
+
+class PooledConnection(psycopg2.extensions.connection):
+    """A connection that knows when it was opened and which tenant schemas it has served."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.opened_at = time.monotonic()
+        self.schemas = set()
+
+
 class ConnectionPool:
     """A small thread-safe LIFO pool; it is rebuilt in each forked process."""
 
-    def __init__(self, dsn, maxsize, timeout=10.0):
+    def __init__(self, dsn, maxsize, timeout=10.0, recycle=NO_RECYCLING):
         self.dsn = dsn
         self.timeout = timeout
+        self.recycle = recycle
         self._idle = []
         self._slots = threading.BoundedSemaphore(maxsize)
         self._lock = threading.Lock()
@@ -42,15 +77,17 @@ class ConnectionPool:
         try:
             with self._lock:
                 conn = self._idle.pop() if self._idle else None
+            if conn is not None and not conn.closed and self.recycle.is_spent(conn):
+                conn.close()  # grew old while idle
             return conn if conn is not None and not conn.closed else self._connect()
         except BaseException:
             self._slots.release()
             raise
 
     def putconn(self, conn, discard=False):
-        """Give a connection back; a broken or discarded one is closed instead."""
+        """Give a connection back; a broken, discarded or spent one is closed instead."""
         try:
-            if discard or conn.closed or not _reset(conn):
+            if discard or conn.closed or self.recycle.is_spent(conn) or not _reset(conn):
                 conn.close()
             else:
                 with self._lock:
@@ -66,7 +103,7 @@ class ConnectionPool:
             conn.close()
 
     def _connect(self):
-        conn = psycopg2.connect(self.dsn, application_name="taskflask")
+        conn = psycopg2.connect(self.dsn, application_name="taskflask", connection_factory=PooledConnection)
         conn.autocommit = True
         return conn
 
@@ -114,14 +151,15 @@ class Database:
     def __init__(self):
         self.dsn = None
         self.maxsize = 4
+        self.recycle = NO_RECYCLING
         self._pool = None
         self._pid = None
         self._lock = threading.Lock()
 
-    def configure(self, dsn, maxsize=4):
+    def configure(self, dsn, maxsize=4, recycle=NO_RECYCLING):
         """Point at a database; an existing pool is dropped."""
         self.close()
-        self.dsn, self.maxsize = dsn, maxsize
+        self.dsn, self.maxsize, self.recycle = dsn, maxsize, recycle
 
     @property
     def pool(self):
@@ -131,7 +169,7 @@ class Database:
                 if self._pid != os.getpid():
                     if self.dsn is None:
                         raise RuntimeError("database not configured")
-                    self._pool = ConnectionPool(self.dsn, self.maxsize)
+                    self._pool = ConnectionPool(self.dsn, self.maxsize, recycle=self.recycle)
                     self._pid = os.getpid()
         return self._pool
 
@@ -151,8 +189,9 @@ class Database:
         finally:
             give_back(pool, conn)
 
-    def begin(self, statement, params=None):
-        """A pooled connection and dict cursor after running ``statement`` (which opens a transaction).
+    def begin(self, statement, params=None, schema=None):
+        """A pooled connection and dict cursor after running ``statement`` (which opens a transaction
+        in ``schema``, noted on the connection for its RecyclePolicy).
 
         A pooled connection may have died while idle (a server restart), and
         nothing has run yet, so one retry on a fresh connection is safe.
@@ -162,6 +201,8 @@ class Database:
             cur = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
             try:
                 cur.execute(statement, params)
+                if schema is not None:
+                    conn.schemas.add(schema)
                 return conn, cur
             except CONNECTION_ERRORS:
                 stale = bool(conn.closed)
@@ -176,7 +217,7 @@ class Database:
     @contextmanager
     def transaction(self, schema=None, read_only=False):
         """A dict cursor inside one transaction, committed unless the block raises."""
-        conn, cur = self.begin(begin_statement(schema, read_only))
+        conn, cur = self.begin(begin_statement(schema, read_only), schema=schema)
         try:
             yield cur
             cur.execute("COMMIT")
@@ -188,6 +229,8 @@ class Database:
         """Like transaction(), on a connection the caller holds (from connection()) across several."""
         cur = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
         cur.execute(begin_statement(schema, read_only))
+        if schema is not None:
+            conn.schemas.add(schema)
         try:
             yield cur
             cur.execute("COMMIT")
@@ -208,7 +251,8 @@ class RequestTransaction:
 
     def begin(self, first_query, params):
         """Open the transaction and run its first query in the same round trip; returns its row."""
-        self.conn, self.cursor = self.database.begin(begin_statement(self.schema, first_query=first_query), params)
+        self.conn, self.cursor = self.database.begin(begin_statement(self.schema, first_query=first_query), params,
+                                                     schema=self.schema)
         return self.cursor.fetchone()
 
     def release(self, commit=False):

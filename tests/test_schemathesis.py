@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import (content_type_conformance, not_a_server_error, response_headers_conformance,
                                  response_schema_conformance, status_code_conformance)
 
+import schemathesis_hooks  # noqa: F401  (valid cursors, for the in-process runs too)
 from conftest import ROOT, TenantFixture, free_port
 from gunicorn_process import gunicorn_process
 

@@ -4,26 +4,32 @@ Creating and deleting organizations and adding users need the operator key
 when one is set (ADMIN_TOKEN); deleting also needs an admin of that very
 organization (x-tenant-id and x-user-id), besides its schema name as confirmation.
 """
-from flask import Blueprint, current_app, g
+from urllib.parse import quote
+
+from flask import Blueprint, current_app, g, request
 from psycopg2 import errors as pg_errors
 from psycopg2 import sql
 
 from taskflask.data.organizations import (
     create_organization,
+    get_organization,
     list_organizations,
     lock_organization,
+    search_organizations,
     unregister_organization,
 )
 from taskflask.data.users import create_user, list_users, user_role
 from taskflask.db import database
 from taskflask.tenants.deletion import purge_schema
 from taskflask.web.errors import ApiError, not_found
-from taskflask.web.input import json_body, request_body
+from taskflask.web.input import json_body, query_args, request_body
 from taskflask.web.openapi.operations import documented
 from taskflask.web.operator_key import operator_only
+from taskflask.web.pagination import decode_name_cursor, encode_name_cursor
 from taskflask.web.schemas import (
     OrganizationCreateSchema,
     OrganizationDeleteSchema,
+    OrganizationListQuerySchema,
     OrganizationSchema,
     UserCreateSchema,
     UserSchema,
@@ -31,14 +37,44 @@ from taskflask.web.schemas import (
 from taskflask.web.tenancy import TENANT_HEADER, USER_HEADER, header_uuid, open_tenant, schema_cache
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
+LIST_QUERY = OrganizationListQuerySchema()
+# Any of these asks for a page; a request with none of them gets the seed's answer, every organization.
+PAGE_PARAMETERS = frozenset(LIST_QUERY.fields)
 
 
 @bp.get("")
-@documented("List organizations", "public", answer=OrganizationSchema, many=True)
+@documented("Search organizations by name or schema name, a page in name order (Link: rel=\"next\"); "
+            "without parameters every organization, oldest first", "public", answer=OrganizationSchema,
+            many=True, query=OrganizationListQuerySchema, errors=(400,))
 def list_all():
-    """Every organization."""
+    """A page of the organizations matching ?q= in name order, or every one, oldest first, without parameters."""
+    if PAGE_PARAMETERS.isdisjoint(request.args.keys()):
+        with database.transaction(read_only=True) as cur:
+            return list_organizations(cur)
+    args = query_args(LIST_QUERY)
+    after = decode_name_cursor(args["cursor"]) if args["cursor"] else None
     with database.transaction(read_only=True) as cur:
-        return list_organizations(cur)
+        organizations, next_key = search_organizations(cur, args["q"], args["limit"], after)
+    headers = {"Link": f'<{next_page_url(args, next_key)}>; rel="next"'} if next_key else {}
+    return organizations, 200, headers
+
+
+def next_page_url(args, next_key):
+    """This search's URL with the cursor that follows ``next_key``."""
+    search = f"&q={quote(args['q'], safe='')}" if args["q"] else ""
+    return (f"{request.script_root}{request.path}?limit={args['limit']}{search}"
+            f"&cursor={encode_name_cursor(*next_key)}")
+
+
+@bp.get("/<uuid:organization_id>")
+@documented("One organization", "public", answer=OrganizationSchema)
+def get_one(organization_id):
+    """The organization, or 404."""
+    with database.transaction(read_only=True) as cur:
+        organization = get_organization(cur, str(organization_id))
+    if organization is None:
+        raise not_found("organization")
+    return organization
 
 
 @bp.post("")

@@ -1,4 +1,6 @@
 """The tenant registry in public.organizations, and tenant schema creation."""
+import re
+
 from psycopg2 import sql
 
 from taskflask import queries
@@ -7,12 +9,44 @@ from taskflask.tenants.migrations import new_schema_statements, run_statements
 Q = queries.load("organizations")
 # Under Citus (CITUS=1) a schema created with this on becomes a distributed schema.
 DISTRIBUTE_SCHEMA = "SET LOCAL citus.enable_schema_based_sharding TO on"
+TRIGRAM = re.compile(r"[^\W_]{3}")
 
 
 def list_organizations(cur):
     """Every organization, oldest first."""
     cur.execute(Q.list)
     return cur.fetchall()
+
+
+def like_pattern(text):
+    """An ILIKE pattern matching ``text`` anywhere, its own %, _ and \\ taken literally."""
+    return "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+
+
+def has_trigram(text):
+    """Whether pg_trgm finds a trigram in ``text`` for its indexes: three letters or digits in a row."""
+    return TRIGRAM.search(text) is not None
+
+
+def search_organizations(cur, q, limit, after=None):
+    """Up to ``limit`` organizations whose name or schema name contains ``q`` (any case; all when empty),
+    in name order, after the (name, id) key ``after``.
+
+    Returns (organizations, the key of the page's last one when more follow, else None).
+    """
+    after_name, after_id = after or (None, None)
+    query = Q.search_by_trigrams if q and has_trigram(q) else Q.search
+    cur.execute(query, {"pattern": like_pattern(q) if q else None, "limit": limit + 1,
+                           "after_name": after_name, "after_id": after_id})
+    rows = cur.fetchall()
+    next_key = (rows[limit - 1]["name"], rows[limit - 1]["id"]) if len(rows) > limit else None
+    return rows[:limit], next_key
+
+
+def get_organization(cur, organization_id):
+    """One organization, or None."""
+    cur.execute(Q.get, {"id": organization_id})
+    return cur.fetchone()
 
 
 def create_organization(cur, name, schema_name, version=None, distributed=False):

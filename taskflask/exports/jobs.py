@@ -13,7 +13,7 @@ from huey.utils import normalize_time
 from psycopg2 import errors as pg_errors
 
 from taskflask.data.exports import forget_export, release_export
-from taskflask.db import Database, database
+from taskflask.db import Database, RecyclePolicy, database
 from taskflask.exports import upkeep
 from taskflask.exports.files import remove_export_file
 from taskflask.exports.writer import run_export
@@ -40,7 +40,8 @@ def start_consumer_process():
         if _started_in_pid == os.getpid():
             return
         configure_logging(settings.LOG_FORMAT, settings.LOG_LEVEL)
-        database.configure(settings.DATABASE_URL, maxsize=settings.DB_POOL_MAX)
+        database.configure(settings.DATABASE_URL, maxsize=settings.DB_POOL_MAX,
+                           recycle=RecyclePolicy(settings.DB_CONNECTION_MAX_SCHEMAS, settings.DB_CONNECTION_LIFETIME))
         # Its own connection: busy export workers never delay the sweep.
         sweeper_database = Database()
         sweeper_database.configure(settings.DATABASE_URL, maxsize=1)

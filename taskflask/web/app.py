@@ -4,7 +4,7 @@ from flask_cors import CORS
 
 from taskflask import cli
 from taskflask.api import exports, health, organizations, tasks
-from taskflask.db import database
+from taskflask.db import RecyclePolicy, database
 from taskflask.settings import settings
 from taskflask.tenants.migrate_run import migrate_tenants
 from taskflask.web import errors, request_log, security, spa, tenancy
@@ -24,7 +24,8 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
 
-    database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+    database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"],
+                       RecyclePolicy(app.config["DB_CONNECTION_MAX_SCHEMAS"], app.config["DB_CONNECTION_LIFETIME"]))
     request_log.init_app(app)
     errors.init_app(app)
     security.init_app(app)

@@ -1,4 +1,4 @@
-"""Opaque keyset cursors over (created_at, id)."""
+"""Opaque keyset cursors: over (created_at, id) for tasks, over (name, id) for organizations."""
 import base64
 import binascii
 import uuid
@@ -30,4 +30,24 @@ def decode_cursor(cursor):
             raise ValueError("cursor time without a zone PostgreSQL knows")
         return moment.astimezone(timezone.utc), str(uuid.UUID(row_id))
     except (ValueError, OverflowError, binascii.Error, UnicodeDecodeError):
+        raise ValidationError({"cursor": ["Not a valid cursor."]}) from None
+
+
+def encode_name_cursor(name, row_id):
+    """The cursor that continues after the row (name, row_id) of a list in name order."""
+    return base64.urlsafe_b64encode(f"{row_id}|{name}".encode()).decode().rstrip("=")
+
+
+def decode_name_cursor(cursor):
+    """(name, id) from a cursor of encode_name_cursor; ValidationError for anything else.
+
+    The name goes to SQL as a parameter, so what PostgreSQL cannot take as text (NUL) is refused here.
+    """
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        row_id, name = base64.urlsafe_b64decode(padded).decode().split("|", 1)
+        if "\x00" in name:
+            raise ValueError("NUL in a cursor's name")
+        return name, str(uuid.UUID(row_id))
+    except (ValueError, binascii.Error, UnicodeDecodeError):
         raise ValidationError({"cursor": ["Not a valid cursor."]}) from None

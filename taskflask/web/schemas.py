@@ -163,6 +163,18 @@ class TaskCountsQuerySchema(RequestSchema):
     q = search_text()
 
 
+class OrganizationListQuerySchema(RequestSchema):
+    """A page of the organization search; without any of these parameters the answer is every organization."""
+
+    limit = fields.Integer(load_default=100, validate=validate.Range(1, 1000))
+    q = Text(load_default=None, max_length=200, metadata={
+        "description": "Part of a name or schema name, in any case; empty matches every organization"})
+    # A name of 200 characters, each up to 4 bytes in UTF-8, and an id, in base64.
+    cursor = fields.String(load_default=None, validate=validate.Length(1, 1200),
+                           metadata={"format": "name-cursor",
+                                     "description": "From the Link header of the previous page"})
+
+
 # Responses: what the API answers (timestamps are ISO 8601 in UTC).
 
 

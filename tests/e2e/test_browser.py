@@ -654,13 +654,14 @@ def many_organizations(db):
         cur.execute("DELETE FROM organizations WHERE schema_name LIKE %s", (prefix + r"\_%",))
 
 
-@NEEDS_API
 def test_organization_picker_never_lists_all_of_2000(page, viewport, live_server, many_organizations):
     screens = Screens(page, f"picker-scale-{viewport}")
     org, admin, _ = seed_organization(live_server, "Needle")
     answers = []
     page.on("response", lambda r: answers.append(r) if "/organizations?" in r.url else None)
     open_as(page, live_server, org, admin)
+    # Bodies of the loads before open_as's reload are gone; their URLs are still checked.
+    reloaded = len(answers)
 
     picker = organization_picker(page)
     picker.click()
@@ -672,6 +673,7 @@ def test_organization_picker_never_lists_all_of_2000(page, viewport, live_server
     screens.check("picker-2000")
     for response in answers:
         assert "limit=20" in response.url, response.url
+    for response in answers[reloaded:]:
         assert len(response.json()) <= 20, (response.url, len(response.json()))
     # The chosen organization came alone, not with the list of all.
     assert not any(re.search(r"/organizations$", response.url) for response in answers)

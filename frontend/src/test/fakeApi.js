@@ -49,7 +49,8 @@ export function installFakeApi({ organizations = [], legacy = false } = {}) {
 
   function organizationsRoute(url) {
     const all = orgs.map((entry) => entry.org);
-    if (legacy || url.search === '') return jsonResponse(all);
+    // As the server: without limit, q or cursor, every organization, oldest first.
+    if (legacy || !['limit', 'q', 'cursor'].some((key) => url.searchParams.has(key))) return jsonResponse(all);
     const q = (url.searchParams.get('q') ?? '').toLowerCase();
     const limit = Number(url.searchParams.get('limit') ?? 100);
     const found = all

@@ -27,6 +27,7 @@ TENANT_OF_PATH = {"header.x-tenant-id": "$request.path.organization_id"}
 AS_REQUEST_USER = {"header.x-tenant-id": "$request.header.x-tenant-id", "header.x-user-id": "$request.header.x-user-id"}
 LINKS = {
     "organizations.create": {
+        "GetOrganization": ("organizations.get_one", {"organization_id": "$response.body#/id"}),
         "AddUser": ("organizations.add_user", {"organization_id": "$response.body#/id"}),
         "ListUsers": ("organizations.users", {"organization_id": "$response.body#/id"}),
         "ListTasks": ("tasks.list_page", {"header.x-tenant-id": "$response.body#/id"}),

@@ -1,4 +1,4 @@
-import { ApiError, apiJson, apiPage } from '../../../api/client';
+import { apiJson, apiPage } from '../../../api/client';
 
 export const SEARCH_LIMIT = 20;
 
@@ -25,17 +25,7 @@ export async function searchOrganizations(q, limit = SEARCH_LIMIT) {
 }
 
 /** One organization by id (404 when there is none). */
-export async function getOrganization(id) {
-  try {
-    return await apiJson(`/organizations/${encodeURIComponent(id)}`);
-  } catch (error) {
-    // A server from before GET /organizations/<id> has only DELETE there: find it in the full list.
-    if (error.status !== 405) throw error;
-    const found = (await apiJson('/organizations')).find((org) => org.id === id);
-    if (!found) throw new ApiError({ status: 404, code: 'not_found', message: 'No such organization.' });
-    return found;
-  }
-}
+export const getOrganization = (id) => apiJson(`/organizations/${encodeURIComponent(id)}`);
 
 export const createOrganization = ({ name, schemaName }) =>
   apiJson('/organizations', { method: 'POST', body: { name, schemaName } });
