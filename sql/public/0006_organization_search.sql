@@ -7,8 +7,8 @@
 -- of the reference table. Without fastupdate a new row goes into the index at
 -- once: a pending list (what fastupdate keeps until a vacuum) is read in full
 -- by every search, 15 ms after 10,000 quick inserts, and organizations are
--- created rarely enough that their inserts do not need it.
-CREATE EXTENSION IF NOT EXISTS pg_trgm WITH SCHEMA public;
+-- created rarely enough that their inserts do not need it. pg_trgm itself
+-- comes from 0005.
 
 CREATE INDEX organizations_name_trgm_idx ON organizations USING gin (name public.gin_trgm_ops)
     WITH (fastupdate = off);
