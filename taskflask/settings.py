@@ -57,7 +57,6 @@ class Config:
         self.ADMIN_TOKEN = env.get("ADMIN_TOKEN", "")
         self.CORS_ORIGINS = split_list(env.get("CORS_ORIGINS", "http://localhost:5173"))
         self.DB_POOL_MAX = int(env.get("DB_POOL_MAX", "4"))
-        self.MIGRATE_ON_START = env.get("MIGRATE_ON_START", "1") != "0"
         self.LOG_FORMAT = env.get("LOG_FORMAT", "text")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         # Citus schema-based sharding: each new tenant schema becomes a distributed schema.

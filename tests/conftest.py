@@ -48,6 +48,7 @@ os.environ.update(
 
 from taskflask.db import database as app_database  # noqa: E402
 from taskflask.exports.jobs import huey  # noqa: E402
+from taskflask.tenants.migrate_run import migrate_tenants  # noqa: E402
 from taskflask.web.app import create_app  # noqa: E402
 
 
@@ -97,7 +98,8 @@ def test_database():
 
 @pytest.fixture(scope="session")
 def app(test_database):
-    """The app, with public and tenant migrations applied to the test database."""
+    """The app on the test database, migrated first as a deployment does (create_app never migrates)."""
+    migrate_tenants(test_database, citus=bool(CITUS_DIR))
     return create_app({"TESTING": True})
 
 
