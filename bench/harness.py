@@ -165,7 +165,13 @@ class Taskflask:
             self._local.session = requests.Session()
         return self._local.session
 
+    def migrate(self):
+        """Migrate the scratch database once, as a deployment does before its workers serve."""
+        subprocess.run([str(BIN / "flask"), "--app", "wsgi", "migrate"], cwd=ROOT, env=self.env, check=True,
+                       capture_output=True)
+
     def start(self, consumer=True):
+        self.migrate()
         self.gunicorn = self._spawn("gunicorn", [
             str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
             "--worker-class", "sync", "--backlog", "2048", self.wsgi])
