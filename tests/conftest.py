@@ -187,6 +187,18 @@ def run_queued_jobs():
     return waiting
 
 
+class socket_nobody_listens_on:
+    """A local port that refuses connections while the block runs (a server that is down)."""
+
+    def __enter__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))  # bound but not listening: connections are refused
+        return self.sock.getsockname()[1]
+
+    def __exit__(self, *exc):
+        self.sock.close()
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -241,7 +253,7 @@ class LiveServer:
     def _ready(self):
         try:
             return requests.get(self.url + "/organizations", timeout=1).status_code == 200
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still booting
             return False
 
     def stop(self):
