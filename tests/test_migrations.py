@@ -168,6 +168,18 @@ def test_migrate_command_fails_when_a_schema_fails(runner, client, ship):
     assert f"{tenant.schema}: FAILED: UndefinedTable" in result.output
 
 
+def test_a_start_may_go_on_past_a_failed_tenant_which_then_answers_503(runner, client, ship):
+    """What `make run` and compose's migrate do: one broken tenant does not keep the others from being served."""
+    broken, fine = TenantFixture(client, "tolerated"), TenantFixture(client, "served")
+    broken.add_task("poison")
+    ship("ALTER TABLE tasks ADD CONSTRAINT no_poison CHECK (title <> 'poison');")  # fails where such a task exists
+    result = runner.invoke(args=["migrate", "--tolerate-tenant-failures"])
+    assert result.exit_code == 0, result.output
+    assert f"{broken.schema}: FAILED: CheckViolation" in result.output
+    assert client.get("/tasks", headers=broken.headers()).json["error"] == "tenant_upgrading"
+    assert client.get("/tasks", headers=fine.headers()).status_code == 200
+
+
 def test_a_second_run_waits_for_the_one_in_progress(app, db):
     waiting = threading.Event()
     finished = []
