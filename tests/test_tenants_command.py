@@ -136,9 +136,9 @@ def test_backup_of_an_unknown_schema_fails_without_leaving_a_file(runner, tmp_pa
     assert list(tmp_path.iterdir()) == []
 
 
-def test_purge_finishes_a_deletion_that_was_interrupted(runner, client, db):
+def test_purge_finishes_a_deletion_whose_drop_never_ran(runner, client, db):
     tenant = TenantFixture(client, "halfway")
-    with database.transaction() as cur:  # the request died right after unregistering
+    with database.transaction() as cur:  # unregistered, and no job queued (Redis was down, or it was lost)
         unregister_organization(cur, tenant.id, tenant.schema)
     assert client.get("/tasks", headers=tenant.headers()).status_code == 404
 
