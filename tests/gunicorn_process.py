@@ -23,7 +23,7 @@ def gunicorn_process(bind, log_path, **env):
     def ready():
         try:
             return requests.get(url + "/healthz", timeout=1).status_code == 200
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its workers still booting
             return False
     try:
         wait_until(ready, message="gunicorn to answer")
