@@ -199,7 +199,7 @@ class Taskflask:
     def _ready(self):
         try:
             return self.session.get(self.url + "/organizations", timeout=1).status_code == 200
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its workers still booting
             return False
 
     def worker_pids(self):
