@@ -14,7 +14,6 @@ from pathlib import Path
 import psycopg2
 import pytest
 import requests
-
 from conftest import ROOT, free_port, not_on_citus, wait_until
 
 from taskflask.tenants.migrate_run import migrate_tenants
