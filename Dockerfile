@@ -1,4 +1,5 @@
-# taskflask image: the API (gunicorn) and, with another command, the Huey worker.
+# taskflask image: the API (gunicorn) and, with another command, the Huey worker or the
+# one-shot `flask --app wsgi migrate` that must finish before either starts (compose's migrate).
 # Stage 1 builds the React app; stage 2 serves it from the API on one origin.
 FROM node:20-bookworm-slim AS frontend
 WORKDIR /app/frontend

@@ -38,6 +38,7 @@ class ConfiguredTaskflask(Taskflask):
         self.options = options
 
     def start(self, consumer=False):
+        self.migrate()
         self.gunicorn = self._spawn("gunicorn", [
             str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{self.port}",
             "--workers", "2", *self.options, "wsgi:app"])

@@ -166,7 +166,13 @@ class Taskflask:
             self._local.session = requests.Session()
         return self._local.session
 
+    def migrate(self):
+        """Migrate the scratch database once, as a deployment does before its workers serve."""
+        subprocess.run([str(BIN / "flask"), "--app", "wsgi", "migrate"], cwd=ROOT, env=self.env, check=True,
+                       capture_output=True)
+
     def start(self, consumer=True):
+        self.migrate()
         self.gunicorn = self._spawn("gunicorn", [
             str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
             "--worker-class", "sync", "--backlog", "2048", self.wsgi])
@@ -194,7 +200,7 @@ class Taskflask:
     def _ready(self):
         try:
             return self.session.get(self.url + "/organizations", timeout=1).status_code == 200
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its workers still booting
             return False
 
     def worker_pids(self):

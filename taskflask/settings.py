@@ -66,7 +66,6 @@ class Settings:
         # touches and shrink only when it ends. README "Backend memory" says what each costs.
         self.DB_CONNECTION_MAX_SCHEMAS = int(env.get("DB_CONNECTION_MAX_SCHEMAS", "100"))
         self.DB_CONNECTION_LIFETIME = duration(env.get("DB_CONNECTION_LIFETIME", "1h")).total_seconds()
-        self.MIGRATE_ON_START = env.get("MIGRATE_ON_START", "1") != "0"
         self.LOG_FORMAT = env.get("LOG_FORMAT", "text")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")
         # Citus schema-based sharding: each new tenant schema becomes a distributed schema.

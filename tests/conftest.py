@@ -48,6 +48,7 @@ os.environ.update(
 
 from taskflask.db import database as app_database  # noqa: E402
 from taskflask.queue import huey  # noqa: E402
+from taskflask.tenants.migrate_run import migrate_tenants  # noqa: E402
 from taskflask.web.app import create_app  # noqa: E402
 
 
@@ -97,7 +98,8 @@ def test_database():
 
 @pytest.fixture(scope="session")
 def app(test_database):
-    """The app, with public and tenant migrations applied to the test database."""
+    """The app on the test database, migrated first as a deployment does (create_app never migrates)."""
+    migrate_tenants(test_database, citus=bool(CITUS_DIR))
     return create_app({"TESTING": True})
 
 
@@ -183,6 +185,18 @@ def run_queued_jobs():
     for _ in range(waiting):
         huey.execute(huey.dequeue())
     return waiting
+
+
+class socket_nobody_listens_on:
+    """A local port that refuses connections while the block runs (a server that is down)."""
+
+    def __enter__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))  # bound but not listening: connections are refused
+        return self.sock.getsockname()[1]
+
+    def __exit__(self, *exc):
+        self.sock.close()
 
 
 def free_port():

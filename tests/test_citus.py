@@ -202,6 +202,7 @@ def test_deleting_an_organization_removes_its_schema_from_every_node(client, db)
     response = client.delete(f"/organizations/{tenant.id}", json={"schemaName": tenant.schema},
                              headers=tenant.as_admin)
     assert response.status_code == 200
+    assert run_queued_jobs() >= 1  # the drop, one object per transaction
     left = on_every_node(db, "SELECT nspname FROM pg_namespace WHERE nspname = %s", (tenant.schema,))
     assert left == {node: [] for node in left} and len(left) == 3
     assert nodes_of(db, tenant.schema) == set()

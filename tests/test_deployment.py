@@ -14,8 +14,8 @@ DOCKERFILE = (ROOT / "Dockerfile").read_text()
 SETTINGS_SOURCES = (ROOT / "taskflask" / "settings.py").read_text() + (ROOT / "gunicorn.conf.py").read_text()
 
 
-def test_compose_has_the_four_services():
-    assert set(SERVICES) == {"postgres", "redis", "api", "worker"}
+def test_compose_has_the_four_services_and_a_one_shot_migrate():
+    assert set(SERVICES) == {"postgres", "redis", "migrate", "api", "worker"}
 
 
 def test_entry_points_exist():
@@ -25,7 +25,7 @@ def test_entry_points_exist():
     assert 'CMD ["gunicorn", "--config", "gunicorn.conf.py", "wsgi:app"]' in DOCKERFILE
 
 
-@pytest.mark.parametrize("service", ["api", "worker"])
+@pytest.mark.parametrize("service", ["migrate", "api", "worker"])
 def test_app_variables_are_ones_the_app_reads(service):
     for name in SERVICES[service]["environment"]:
         assert f'"{name}"' in SETTINGS_SOURCES, f"{service} sets {name}, which taskflask never reads"
@@ -57,16 +57,21 @@ def test_worker_stops_with_sigint_so_running_exports_finish():
     assert SERVICES["worker"]["stop_signal"] == "SIGINT"
 
 
-def test_every_service_has_a_healthcheck_and_data_has_named_volumes():
+def test_every_long_running_service_has_a_healthcheck_and_data_has_named_volumes():
     for name, service in SERVICES.items():
-        assert "healthcheck" in service, name
+        assert ("healthcheck" in service) == (name != "migrate"), name
     assert set(COMPOSE["volumes"]) == {"postgres-data", "redis-data", "exports"}
     assert "postgres-data:/var/lib/postgresql/data" in SERVICES["postgres"]["volumes"]
 
 
-def test_services_start_in_order():
-    for service in ("api",):
-        assert SERVICES[service]["depends_on"]["postgres"]["condition"] == "service_healthy"
+def test_migrations_run_once_before_api_and_worker_start():
+    migrate = SERVICES["migrate"]
+    assert migrate["command"] == ["flask", "--app", "wsgi", "migrate", "--tolerate-tenant-failures"]
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert migrate["restart"] == "no"  # one run per `up`, not a loop
+    for service in ("api", "worker"):
+        assert SERVICES[service]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+    assert SERVICES["api"]["depends_on"]["redis"]["condition"] == "service_healthy"
     assert SERVICES["worker"]["depends_on"]["api"]["condition"] == "service_healthy"
 
 

@@ -5,7 +5,7 @@ import re
 import uuid
 
 import pytest
-from conftest import EXPORTS_DIR, run_queued_jobs
+from conftest import EXPORTS_DIR, run_queued_jobs, socket_nobody_listens_on
 from redis import Redis
 
 from taskflask.db import database
@@ -206,16 +206,3 @@ def test_a_failing_export_is_retried_then_failed(client, tenant, tmp_path, final
     if final_attempt:
         assert "Error" in export["error"]
     assert not list(tmp_path.rglob("*.part"))
-
-
-class socket_nobody_listens_on:
-    """A local port that refuses connections while the block runs."""
-
-    def __enter__(self):
-        import socket
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))  # bound but not listening: connections are refused
-        return self.sock.getsockname()[1]
-
-    def __exit__(self, *exc):
-        self.sock.close()

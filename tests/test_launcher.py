@@ -59,6 +59,7 @@ def test_embedded_servers_run_the_walkthrough_and_keep_data(tmp_path):
         launcher.wait_running()
         output = launcher.output()
         assert "PostgreSQL: embedded" in output and "Redis: embedded" in output
+        assert " upgraded, 0 failed, " in output  # migrated once, before gunicorn started
         walk = subprocess.run(["bash", str(ROOT / "scripts" / "walkthrough.sh"), launcher.url, "acme"],
                               capture_output=True, text=True, timeout=120)
         assert walk.returncode == 0, walk.stdout + walk.stderr

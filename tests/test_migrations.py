@@ -2,14 +2,17 @@
 import os
 import shutil
 import threading
+import uuid
 
 import psycopg2
 import pytest
-from conftest import TenantFixture
+from conftest import SERVER_URL, TenantFixture, admin_command
+from psycopg2 import sql
 
 from taskflask.db import database
 from taskflask.tenants import migrate_run, migrations
 from taskflask.tenants.migrate_run import RUN_LOCK, migrate_tenants, upgrade_schema
+from taskflask.web.app import create_app
 
 PRIORITY_COLUMN = "ALTER TABLE tasks ADD COLUMN priority integer NOT NULL DEFAULT 0;"
 BROKEN = "ALTER TABLE no_such_table ADD COLUMN y int;"
@@ -165,6 +168,18 @@ def test_migrate_command_fails_when_a_schema_fails(runner, client, ship):
     assert f"{tenant.schema}: FAILED: UndefinedTable" in result.output
 
 
+def test_a_start_may_go_on_past_a_failed_tenant_which_then_answers_503(runner, client, ship):
+    """What `make run` and compose's migrate do: one broken tenant does not keep the others from being served."""
+    broken, fine = TenantFixture(client, "tolerated"), TenantFixture(client, "served")
+    broken.add_task("poison")
+    ship("ALTER TABLE tasks ADD CONSTRAINT no_poison CHECK (title <> 'poison');")  # fails where such a task exists
+    result = runner.invoke(args=["migrate", "--tolerate-tenant-failures"])
+    assert result.exit_code == 0, result.output
+    assert f"{broken.schema}: FAILED: CheckViolation" in result.output
+    assert client.get("/tasks", headers=broken.headers()).json["error"] == "tenant_upgrading"
+    assert client.get("/tasks", headers=fine.headers()).status_code == 200
+
+
 def test_a_second_run_waits_for_the_one_in_progress(app, db):
     waiting = threading.Event()
     finished = []
@@ -191,3 +206,23 @@ def test_a_migration_stuck_behind_a_long_reader_gives_up_and_is_retried(client, 
     reader.close()
     assert "lock timeout" in failure.error
     assert upgrade_schema(database, tenant.schema).applied == (extra,)
+
+
+def test_create_app_on_a_fresh_database_migrates_nothing(app):
+    """Every gunicorn worker and flask command builds the app; only `flask migrate` may change the schema."""
+    name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
+    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    url = SERVER_URL.rsplit("/", 1)[0] + "/" + name
+    try:
+        fresh = create_app({"TESTING": True, "DATABASE_URL": url})
+        assert fresh.test_client().get("/readyz").status_code == 200  # it did reach that database
+        conn = psycopg2.connect(url)
+        try:
+            with conn.cursor() as cur:
+                cur.execute("SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace")
+                assert cur.fetchone()[0] == 0
+        finally:
+            conn.close()
+    finally:
+        database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+        admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))

@@ -1,14 +1,26 @@
-"""Deleting an organization: confirmed by its schema name, its schema and files gone, 404 at once."""
+"""Deleting an organization: confirmed by its schema name, 404 at once, its schema and files gone in the background."""
+import signal
 import uuid
 
+import psycopg2
 import pytest
+import requests
 from cluster import locks_held_everywhere, on_every_node
-from conftest import CITUS_DIR, TenantFixture, run_queued_jobs
+from conftest import (
+    CITUS_DIR,
+    DIRECT_DATABASE_URL,
+    TenantFixture,
+    run_queued_jobs,
+    socket_nobody_listens_on,
+    wait_until,
+)
 from psycopg2 import sql
+from redis import Redis
 
 from taskflask.data.organizations import unregister_organization
 from taskflask.db import database
 from taskflask.exports.files import exports_folder
+from taskflask.queue import huey, redis_pool
 from taskflask.tenants.deletion import drop_next_object, drop_some_tables, purge_schema
 
 
@@ -22,7 +34,23 @@ def schema_exists(db, schema):
         return cur.fetchone()[0] == 1
 
 
-def test_deleting_removes_schema_registry_row_and_export_files(app, client, db, tenant):
+def drop_queued(db, schema):
+    """True while ``schema`` waits in public.schema_drops."""
+    with db.cursor() as cur:
+        cur.execute("SELECT count(*) FROM public.schema_drops WHERE schema_name = %s", (schema,))
+        return cur.fetchone()[0] == 1
+
+
+def assert_gone_for_every_route(client, tenant):
+    for response in (client.get("/tasks", headers=tenant.headers()),
+                     client.get(f"/organizations/{tenant.id}/users"),
+                     delete(client, tenant, {"schemaName": tenant.schema})):
+        assert response.status_code == 404
+        assert response.json["error"] == "not_found"
+    assert all(o["id"] != tenant.id for o in client.get("/organizations").json)
+
+
+def test_deleting_answers_at_once_and_a_job_drops_schema_and_export_files(app, client, db, tenant):
     tenant.add_task()
     client.post("/tasks/export", headers=tenant.as_admin)
     run_queued_jobs()
@@ -33,17 +61,49 @@ def test_deleting_removes_schema_registry_row_and_export_files(app, client, db, 
     response = delete(client, tenant, {"schemaName": tenant.schema})
     assert response.status_code == 200
     assert response.json == tenant.org
+    assert_gone_for_every_route(client, tenant)
+    assert schema_exists(db, tenant.schema) and drop_queued(db, tenant.schema)  # the request dropped nothing
+
+    assert run_queued_jobs() == 1
     assert not schema_exists(db, tenant.schema)
     assert not folder.exists()
-    assert all(o["id"] != tenant.id for o in client.get("/organizations").json)
-    with db.cursor() as cur:
-        cur.execute("SELECT count(*) FROM public.schema_drops WHERE schema_name = %s", (tenant.schema,))
-        assert cur.fetchone()[0] == 0
-    for response in (client.get("/tasks", headers=tenant.headers()),
-                     client.get(f"/organizations/{tenant.id}/users"),
-                     delete(client, tenant, {"schemaName": tenant.schema})):
-        assert response.status_code == 404
-        assert response.json["error"] == "not_found"
+    assert not drop_queued(db, tenant.schema)
+    assert_gone_for_every_route(client, tenant)
+
+
+def test_with_redis_down_the_organization_is_still_deleted_and_purge_drops_it(client, runner, db, tenant,
+                                                                              monkeypatch):
+    """The deletion is committed before the queue is asked, so it holds: 200 as always, 404 from then on,
+    and the schema waits in schema_drops for `tenants purge` (the warning in the log says so)."""
+    waiting = huey.pending_count()
+    with socket_nobody_listens_on() as port:
+        monkeypatch.setattr(huey.storage, "conn", Redis(connection_pool=redis_pool(f"redis://127.0.0.1:{port}/0")))
+        response = delete(client, tenant, {"schemaName": tenant.schema})
+    monkeypatch.undo()
+    assert (response.status_code, response.json) == (200, tenant.org)
+    assert_gone_for_every_route(client, tenant)
+    assert huey.pending_count() == waiting  # nothing was queued
+    assert schema_exists(db, tenant.schema) and drop_queued(db, tenant.schema)
+
+    status = runner.invoke(args=["tenants", "status"]).output.splitlines()[-1]
+    assert "deleted schemas not yet dropped" in status and "`tenants purge`" in status
+    result = runner.invoke(args=["tenants", "purge"])
+    assert result.exit_code == 0, result.output
+    assert f"{tenant.schema}: dropped" in result.output
+    assert not schema_exists(db, tenant.schema) and not drop_queued(db, tenant.schema)
+
+
+def test_a_late_drop_job_leaves_a_new_organization_of_the_same_schema_name_alone(app, client, db, tenant):
+    run_queued_jobs()  # only this test's job waits below
+    assert delete(client, tenant, {"schemaName": tenant.schema}).status_code == 200
+    purge_schema(database, app.config["EXPORTS_DIR"], tenant.schema, citus=bool(CITUS_DIR))  # `tenants purge` came first
+    again = client.post("/organizations", json={"name": "Same name", "schemaName": tenant.schema})
+    assert again.status_code == 201
+
+    assert run_queued_jobs() == 1  # the original job, run late
+    assert schema_exists(db, tenant.schema)
+    users = client.get(f"/organizations/{again.json['id']}/users")
+    assert (users.status_code, users.json) == (200, [])
 
 
 @pytest.mark.parametrize("body, status, error", [
@@ -68,11 +128,69 @@ def test_deleting_an_unknown_organization_is_404(client):
 
 
 def test_an_export_queued_before_the_deletion_ends_cleanly_without_a_file(app, client, tenant):
+    run_queued_jobs()  # only this test's jobs wait below
     tenant.add_task()
     client.post("/tasks/export", headers=tenant.as_admin)
     assert delete(client, tenant, {"schemaName": tenant.schema}).status_code == 200
-    assert run_queued_jobs() == 1
+    assert run_queued_jobs() == 2  # the export, then the drop
     assert not exports_folder(app.config["EXPORTS_DIR"], tenant.schema).exists()
+
+
+@pytest.mark.slow
+def test_the_live_worker_drops_the_schema_after_delete(client, db, live_server):
+    tenant = TenantFixture(client, "live_del")
+    tenant.add_task()
+    response = requests.delete(f"{live_server.url}/organizations/{tenant.id}", json={"schemaName": tenant.schema},
+                               headers=tenant.as_admin, timeout=10)
+    assert (response.status_code, response.json()) == (200, tenant.org)
+    assert requests.get(f"{live_server.url}/tasks", headers=tenant.headers(), timeout=10).status_code == 404
+    wait_until(lambda: not schema_exists(db, tenant.schema), message="huey_consumer to drop the schema")
+    assert not drop_queued(db, tenant.schema)
+
+
+def tables_in(db, schema):
+    with db.cursor() as cur:
+        cur.execute("SELECT relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE n.nspname = %s AND c.relkind = 'r'", (schema,))
+        return {row[0] for row in cur.fetchall()}
+
+
+def drop_waits_for(db, schema, table):
+    """True while some backend waits for a lock on ``schema.table``."""
+    with db.cursor() as cur:
+        cur.execute("SELECT count(*) FROM pg_locks WHERE NOT granted AND relation = to_regclass(%s)",
+                    (f"{schema}.{table}",))
+        return cur.fetchone()[0] > 0
+
+
+@pytest.mark.slow
+def test_purge_finishes_a_drop_whose_worker_was_killed_halfway(client, runner, db, live_server):
+    tenant = TenantFixture(client, "killed")
+    with database.transaction() as cur:  # several batches, the last one a table a reader holds
+        for number in range(8):
+            cur.execute(sql.SQL("CREATE TABLE {} (id bigint PRIMARY KEY)").format(
+                sql.Identifier(tenant.schema, f"extra_{number}")))
+        cur.execute(sql.SQL("CREATE TABLE {} (id bigint PRIMARY KEY)").format(sql.Identifier(tenant.schema, "zz_held")))
+    reader = psycopg2.connect(DIRECT_DATABASE_URL)
+    try:
+        with reader.cursor() as cur:  # a long read: the drop of this one table waits for it
+            cur.execute(sql.SQL("LOCK TABLE {} IN ACCESS SHARE MODE").format(sql.Identifier(tenant.schema, "zz_held")))
+        response = requests.delete(f"{live_server.url}/organizations/{tenant.id}",
+                                   json={"schemaName": tenant.schema}, headers=tenant.as_admin, timeout=10)
+        assert response.status_code == 200
+        wait_until(lambda: tables_in(db, tenant.schema) == {"zz_held"} and drop_waits_for(db, tenant.schema, "zz_held"),
+                   message="the drop to reach the held table")
+        live_server.stop_consumer(signal.SIGKILL)  # the job dies with it; Redis does not give it back
+    finally:
+        reader.close()
+        if "huey" not in live_server.processes:
+            live_server.start_consumer()
+    assert schema_exists(db, tenant.schema) and drop_queued(db, tenant.schema)
+
+    result = runner.invoke(args=["tenants", "purge"])
+    assert result.exit_code == 0, result.output
+    assert f"{tenant.schema}: dropped" in result.output
+    assert not schema_exists(db, tenant.schema) and not drop_queued(db, tenant.schema)
 
 
 def locks_held(cur):

@@ -4,7 +4,6 @@ Each transaction may run on any server connection, and a server connection
 serves many clients' transactions one after another, so every transaction
 states its own search_path and the migration run's lock is transaction-scoped.
 """
-import os
 import subprocess
 import sys
 import threading
@@ -132,9 +131,8 @@ def test_the_run_lock_excludes_a_second_run_and_ends_with_the_run(app, db):
 
 def migrate_process():
     """``flask --app wsgi migrate`` as its own process, through the pooler."""
-    env = dict(os.environ, MIGRATE_ON_START="0")
     flask = Path(sys.executable).parent / "flask"
-    return subprocess.Popen([str(flask), "--app", "wsgi", "migrate", "--jobs", "2"], cwd=ROOT, env=env,
+    return subprocess.Popen([str(flask), "--app", "wsgi", "migrate", "--jobs", "2"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 

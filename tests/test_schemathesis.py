@@ -40,8 +40,7 @@ FUZZ_SETTINGS = settings(max_examples=30, deadline=None,
 def keyed_server(app, tmp_path_factory):
     """gunicorn wsgi:app (gunicorn.conf.py) on the test database, with ADMIN_TOKEN set."""
     logs = tmp_path_factory.mktemp("schemathesis")
-    with gunicorn_process(f"127.0.0.1:{free_port()}", logs / "gunicorn.log", ADMIN_TOKEN=KEY,
-                          MIGRATE_ON_START="0") as url:
+    with gunicorn_process(f"127.0.0.1:{free_port()}", logs / "gunicorn.log", ADMIN_TOKEN=KEY) as url:
         yield {"url": url, "logs": logs}
 
 

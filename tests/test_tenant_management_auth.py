@@ -39,7 +39,7 @@ def test_the_admin_still_has_to_repeat_the_schema_name(client, tenant):
 @pytest.fixture(scope="module")
 def keyed_client(app):
     """The same database, served by an app that has an operator key."""
-    return create_app({"TESTING": True, "ADMIN_TOKEN": KEY, "MIGRATE_ON_START": False}).test_client()
+    return create_app({"TESTING": True, "ADMIN_TOKEN": KEY}).test_client()
 
 
 def bearer(key=KEY):

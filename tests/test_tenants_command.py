@@ -1,14 +1,18 @@
 """flask tenants: list, status, backup and restore, purge."""
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
-from conftest import TenantFixture, unique_schema
+from conftest import CITUS_DIR, ROOT, TenantFixture, unique_schema
 from psycopg2 import sql
 from test_migrations import BROKEN, PRIORITY_COLUMN, schema_version, ship  # noqa: F401 (fixture)
 from test_organization_deletion import schema_exists
 
-from taskflask.data.organizations import unregister_organization
+from taskflask.data.organizations import create_organization, unregister_organization
 from taskflask.db import database
+from taskflask.tenants.deletion import purge_schema
 from taskflask.tenants.migrations import latest_version
 
 TRICKY_TEXTS = ["", "tab\there", "line\nbreak\r\n", "back\\slash \\N", "žluťoučký kůň 🐴", "=1+2", "'quoted'"]
@@ -86,6 +90,23 @@ def test_an_older_backup_is_restored_and_brought_to_the_newest_version(runner, d
     assert {row[-1] for row in rows} == {0}
 
 
+def test_the_status_command_reports_a_schema_behind_and_leaves_it_there(app, db):
+    """`flask --app wsgi tenants status` as an operator runs it: building the app must not migrate first."""
+    schema = unique_schema("behind")
+    with database.transaction() as cur:
+        organization = create_organization(cur, f"Org {schema}", schema, version=1, distributed=bool(CITUS_DIR))
+    try:
+        result = subprocess.run([str(Path(sys.executable).parent / "flask"), "--app", "wsgi", "tenants", "status"],
+                                cwd=ROOT, capture_output=True, text=True, timeout=60)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert [schema, "1", "behind"] in [line.split() for line in result.stdout.splitlines()]
+        assert schema_version(db, schema) == (1, 1, 1)
+    finally:
+        with database.transaction() as cur:
+            unregister_organization(cur, organization["id"], schema)
+        purge_schema(database, app.config["EXPORTS_DIR"], schema, citus=bool(CITUS_DIR))
+
+
 @pytest.mark.parametrize("target, message", [
     ("existing", "already taken"),
     ("Not-A-Schema", "must be 1-63 characters"),
@@ -115,9 +136,9 @@ def test_backup_of_an_unknown_schema_fails_without_leaving_a_file(runner, tmp_pa
     assert list(tmp_path.iterdir()) == []
 
 
-def test_purge_finishes_a_deletion_that_was_interrupted(runner, client, db):
+def test_purge_finishes_a_deletion_whose_drop_never_ran(runner, client, db):
     tenant = TenantFixture(client, "halfway")
-    with database.transaction() as cur:  # the request died right after unregistering
+    with database.transaction() as cur:  # unregistered, and no job queued (Redis was down, or it was lost)
         unregister_organization(cur, tenant.id, tenant.schema)
     assert client.get("/tasks", headers=tenant.headers()).status_code == 404
 

@@ -1,3 +1,8 @@
+-- name: is_pending
+-- Queued for dropping and not registered (again): the schema of a deleted organization.
+SELECT EXISTS (SELECT 1 FROM public.schema_drops WHERE schema_name = %(schema)s)
+       AND NOT EXISTS (SELECT 1 FROM public.organizations WHERE schema_name = %(schema)s) AS pending;
+
 -- name: some_tables
 -- Partitions before their parents, so that each DROP locks only what it names.
 SELECT c.relname AS name

@@ -3,12 +3,15 @@
 Creating and deleting organizations and adding users need the operator key
 when one is set (ADMIN_TOKEN); deleting also needs an admin of that very
 organization (x-tenant-id and x-user-id), besides its schema name as confirmation.
+A deletion answers once the organization is unregistered; a background job
+drops its schema and export files.
 """
 from urllib.parse import quote
 
 from flask import Blueprint, current_app, g, request
 from psycopg2 import errors as pg_errors
 from psycopg2 import sql
+from redis import RedisError
 
 from taskflask.data.organizations import (
     create_organization,
@@ -20,7 +23,7 @@ from taskflask.data.organizations import (
 )
 from taskflask.data.users import create_user, list_users, user_role
 from taskflask.db import database
-from taskflask.tenants.deletion import purge_schema
+from taskflask.tenants.jobs import enqueue_schema_drop
 from taskflask.web.errors import ApiError, not_found
 from taskflask.web.input import json_body, query_args, request_body
 from taskflask.web.openapi.operations import documented
@@ -99,7 +102,7 @@ def create():
             "admin", answer=OrganizationSchema, body=OrganizationDeleteSchema, errors=(409,))
 @operator_only
 def delete(organization_id):
-    """Delete the organization with its schema and export files; answers what was deleted."""
+    """Unregister the organization and queue the drop of its schema and export files; answers what was deleted."""
     organization_id = str(organization_id)
     request_body()  # all of it before a database connection is taken
     admin_id = header_uuid(USER_HEADER, required=True)
@@ -117,7 +120,12 @@ def delete(organization_id):
                            {"schemaName": ["Does not match."]})
         unregister_organization(cur, organization_id, schema)
     schema_cache.discard(organization_id)
-    purge_schema(database, current_app.config["EXPORTS_DIR"], schema, citus=current_app.config["CITUS"])
+    try:
+        enqueue_schema_drop(schema)
+    except RedisError as error:
+        # Deleted all the same (it is 404 already): the schema waits in schema_drops for `tenants purge`.
+        current_app.logger.warning("organization %s deleted but the drop of schema %s was not queued (%s); "
+                                   "run `flask --app wsgi tenants purge`", organization_id, schema, error)
     return organization
 
 

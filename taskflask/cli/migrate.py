@@ -19,7 +19,10 @@ def default_jobs():
 @with_appcontext
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=default_jobs, show_default="CPU count",
               help="Schemas migrated at once, each in its own transaction and connection.")
-def migrate_command(jobs):
+@click.option("--tolerate-tenant-failures", is_flag=True,
+              help="Exit 0 when only tenant schemas failed: they stay behind (answering 503 tenant_upgrading) "
+                   "and the next run retries them, so the others can be served. A public failure still exits 1.")
+def migrate_command(jobs, tolerate_tenant_failures):
     """Bring public and every tenant schema that is behind to the newest migration (with CITUS=1, ready the cluster)."""
     with ExitStack() as stack:
         bars = []
@@ -41,7 +44,7 @@ def migrate_command(jobs):
     for schema in summary.distributed:
         click.echo(f"{schema}: now a Citus distributed schema")
     click.echo(summary_line(summary))
-    if summary.failed:
+    if summary.failed and not tolerate_tenant_failures:
         raise click.exceptions.Exit(1)
 
 

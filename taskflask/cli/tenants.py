@@ -67,7 +67,8 @@ def status_command():
     deleting = pending_drops(database)
     click.echo(f"{len(rows)} tenants; newest version {newest}: {len(rows) - len(behind)} up to date, "
                f"{len(behind)} behind, {len(failed)} failed."
-               + (f" {len(deleting)} deleted schemas not yet dropped: run `tenants purge`." if deleting else ""))
+               + (f" {len(deleting)} deleted schemas not yet dropped (a background job drops them; "
+                  "`tenants purge` finishes any it did not)." if deleting else ""))
 
 
 @tenants_command.command("backup")
@@ -106,9 +107,10 @@ def restore_command(backup, schema, name):
 @tenants_command.command("purge")
 @with_appcontext
 def purge_command():
-    """Finish dropping the schemas of deleted organizations (after an interrupted deletion)."""
-    schemas = pending_drops(database)
-    for schema in schemas:
-        purge_schema(database, current_app.config["EXPORTS_DIR"], schema, citus=current_app.config["CITUS"])
-        click.echo(f"{schema}: dropped")
-    click.echo(f"{len(schemas)} deleted schemas dropped.")
+    """Finish dropping the schemas of deleted organizations whose background drop never ran or stopped."""
+    dropped = 0
+    for schema in pending_drops(database):
+        if purge_schema(database, current_app.config["EXPORTS_DIR"], schema, citus=current_app.config["CITUS"]):
+            click.echo(f"{schema}: dropped")
+            dropped += 1
+    click.echo(f"{dropped} deleted schemas dropped.")

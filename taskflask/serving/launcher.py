@@ -1,7 +1,8 @@
 """``python -m taskflask.serving.launcher`` (what ``make run`` calls): the whole app in one command.
 
-Starts gunicorn (API and built UI on one origin) and a huey_consumer against
-the services chosen by taskflask.serving.embedded, prints the URL, and on Ctrl-C
+Migrates once (``flask --app wsgi migrate``), then starts gunicorn (API and
+built UI on one origin) and a huey_consumer against the services chosen by
+taskflask.serving.embedded, prints the URL, and on Ctrl-C
 stops the consumer with SIGINT (a running export finishes), gunicorn with
 SIGTERM (in-flight requests finish), then the embedded servers.
 """
@@ -26,6 +27,15 @@ def child_environment(services):
     env.setdefault("HOST", "127.0.0.1")  # a laptop run is not exposed to the network
     env.setdefault("WEB_CONCURRENCY", "2")
     return env
+
+
+def migrate(env):
+    """Bring the database up to date once, before any worker serves; True unless public failed.
+
+    A tenant schema that fails stays behind and answers 503 until a later run; the others are served.
+    """
+    command = [str(BIN / "flask"), "--app", "wsgi", "migrate", "--tolerate-tenant-failures"]
+    return subprocess.run(command, cwd=PROJECT_ROOT, env=env).returncode == 0  # nosec B603
 
 
 def start_children(env):
@@ -80,6 +90,12 @@ def main():
     stopping = []
     signal.signal(signal.SIGINT, lambda *_: stopping.append(True))
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    migrated = migrate(env)
+    if stopping:  # Ctrl-C during the migration reached it too
+        return 0
+    if not migrated:
+        print("taskflask: the migration did not finish; see the messages above", file=sys.stderr)
+        return 1
     children = start_children(env)
     if not wait_until_ready(url, children):
         print("taskflask: the server did not become ready; see the messages above", file=sys.stderr)

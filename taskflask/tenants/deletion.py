@@ -6,8 +6,10 @@ TOAST table of the schema in one transaction; the shared lock table holds
 fails with "out of shared memory" (and blocks everyone meanwhile). Here
 tables go a few at a time, each batch in its own transaction, then the
 nearly empty schema. The registry row is already gone and the schema is
-queued in ``public.schema_drops``, so an interrupted drop is finished by
-``flask tenants purge``.
+queued in ``public.schema_drops``; a background job (taskflask.tenants.jobs)
+does the dropping, and ``flask tenants purge`` finishes a drop that job never
+ran or left halfway. Every statement tolerates an object that is already
+gone, so the job and a purge may meet on one schema.
 
 On Citus a table costs several times that: its worker holds the table twice
 (the shell and the shard, each with its indexes and constraints) and Citus
@@ -47,9 +49,10 @@ def drop_next_object(cur, schema):
         return 0
     table = sql.Identifier(schema, found["table_name"])
     if found["kind"] == "foreign key":
-        cur.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT {}").format(table, sql.Identifier(found["name"])))
+        cur.execute(sql.SQL("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}").format(
+            table, sql.Identifier(found["name"])))
     elif found["kind"] == "index":
-        cur.execute(sql.SQL("DROP INDEX {}").format(sql.Identifier(schema, found["name"])))
+        cur.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(schema, found["name"])))
     else:
         cur.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(table))
     return 1
@@ -58,8 +61,15 @@ def drop_next_object(cur, schema):
 def purge_schema(database, exports_dir, schema, batch=TABLES_PER_BATCH, citus=False):
     """Drop the tables of ``schema`` batch by batch, its export files, then the schema itself.
 
+    Only a schema still queued for dropping and no longer registered: a job
+    that runs late must not touch a new organization that took the name once
+    the drop had finished. Returns whether it dropped anything.
     ``citus``: one object per transaction (see above).
     """
+    with database.transaction(read_only=True) as cur:
+        cur.execute(Q.is_pending, {"schema": schema})
+        if not cur.fetchone()["pending"]:
+            return False
     drop_batch = drop_next_object if citus else partial(drop_some_tables, limit=batch)
     while True:
         with database.transaction() as cur:
@@ -69,6 +79,7 @@ def purge_schema(database, exports_dir, schema, batch=TABLES_PER_BATCH, citus=Fa
     with database.transaction() as cur:
         cur.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
         cur.execute(Q.finish, {"schema": schema})
+    return True
 
 
 def pending_drops(database):

@@ -6,7 +6,6 @@ from taskflask import cli
 from taskflask.api import exports, health, organizations, tasks
 from taskflask.db import RecyclePolicy, database
 from taskflask.settings import settings
-from taskflask.tenants.migrate_run import migrate_tenants
 from taskflask.web import errors, request_log, security, spa, tenancy
 from taskflask.web.json_provider import ApiJSONProvider
 from taskflask.web.openapi import routes as openapi_routes
@@ -17,7 +16,12 @@ CORS_RESPONSE_HEADERS = ["Link", "Location", "Retry-After", "Content-Disposition
 
 
 def create_app(test_config=None):
-    """Build the app: settings, database, error format, blueprints, and migrations."""
+    """Build the app: settings, database, error format, blueprints.
+
+    It never migrates: every gunicorn worker and every ``flask`` command loads
+    it, so migrations run once per start, from ``flask --app wsgi migrate``
+    before the workers serve (the launcher, compose and the README do so).
+    """
     app = Flask(__name__, static_folder=None)
     app.json = ApiJSONProvider(app)
     app.config.update(settings.as_dict())
@@ -36,8 +40,4 @@ def create_app(test_config=None):
         app.register_blueprint(blueprint)
     spa.init_app(app)
     cli.init_app(app)
-
-    if app.config["MIGRATE_ON_START"]:
-        # Its own connections, closed before gunicorn forks.
-        migrate_tenants(app.config["DATABASE_URL"], citus=app.config["CITUS"])
     return app
