@@ -11,6 +11,10 @@ or its new one.
 Each statement of a migration goes to the server in its own execute: Citus
 forwards DDL on a distributed schema to its worker as query text over the
 extended protocol, which takes one statement at a time.
+
+A new tenant schema is not built by replaying every migration: it is made
+from sql/tenant/baseline.sql, the current shape written out by hand, and
+recorded as having every migration up to the baseline's version.
 """
 import re
 from dataclasses import dataclass
@@ -23,6 +27,9 @@ from taskflask.config import PROJECT_ROOT
 
 SQL_DIR = PROJECT_ROOT / "sql"
 FILE_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
+# sql/tenant/baseline.sql: not a migration; its "-- version: N" line says which migrations it stands for.
+BASELINE_FILE = "baseline.sql"
+BASELINE_VERSION = re.compile(r"^--\s*version:\s*(\d+)\s*$", re.MULTILINE)
 # What a ";" inside does not end: dollar-quoted bodies, literals, quoted names, comments.
 NOT_A_SEPARATOR = re.compile(r"\$(\w*)\$.*?\$\1\$|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|;", re.DOTALL)
 # First key of taskflask's advisory locks; the second is the schema's hash.
@@ -63,6 +70,8 @@ def migrations(kind):
     """The migrations of ``kind`` ("public" or "tenant"), oldest first."""
     found = []
     for path in sorted((SQL_DIR / kind).glob("*.sql")):
+        if path.name == BASELINE_FILE:
+            continue
         match = FILE_NAME.fullmatch(path.name)
         if not match:
             raise RuntimeError(f"migration file name not like 0001_name.sql: {path}")
@@ -71,6 +80,29 @@ def migrations(kind):
     if len(set(versions)) != len(versions):
         raise RuntimeError(f"two {kind} migrations share a version number")
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The tenant schema as migrations 1..version leave it, as statements."""
+
+    version: int
+    statements: tuple
+
+
+@cache
+def read_baseline(path):
+    """The baseline in ``path`` (cached per path, as migrations() is per SQL_DIR)."""
+    text = path.read_text()
+    match = BASELINE_VERSION.search(text)
+    if not match:
+        raise RuntimeError(f"{path} has no '-- version: N' line")
+    return Baseline(int(match[1]), split_statements(text))
+
+
+def tenant_baseline():
+    """The baseline new tenant schemas are built from."""
+    return read_baseline(SQL_DIR / "tenant" / BASELINE_FILE)
 
 
 def latest_version(kind):
@@ -123,14 +155,22 @@ def new_schema_statements(schema, version=None):
     """The statements creating ``schema`` at ``version`` (the newest by default), for run_statements.
 
     Returns (statements, params, version). A new schema needs no lock and no
-    look at what it has: it has nothing.
+    look at what it has: it has nothing. It starts from the baseline unless
+    ``version`` is older than the baseline (a backup of an older release),
+    then takes the migrations the baseline does not cover; the schema records
+    every migration up to ``version`` either way.
     """
     chosen = [m for m in migrations("tenant") if version is None or m.version <= version]
+    baseline = tenant_baseline()
+    if version is None or version >= baseline.version:
+        body = [*baseline.statements, *(s for m in chosen if m.version > baseline.version for s in m.statements)]
+    else:
+        body = [s for m in chosen for s in m.statements]
     statements = [
         sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)),
         sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)),
         sql.SQL(VERSION_TABLE),
-        *(literal_sql(statement) for m in chosen for statement in m.statements),
+        *(literal_sql(statement) for statement in body),
         sql.SQL(Q.record_migrations),
     ]
     params = {"versions": [m.version for m in chosen], "names": [m.name for m in chosen]}
