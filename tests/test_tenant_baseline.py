@@ -139,3 +139,13 @@ def test_the_comparison_sees_a_difference(app):
     after = shape(schema)
     assert before["columns"] != after["columns"]
     assert before["indexes"] != after["indexes"]
+
+
+def test_a_schema_older_than_the_baseline_is_made_by_its_migrations(app):
+    """What a restore of an older release's backup starts from, before migrating to the newest."""
+    schema = unique_schema("older")
+    with database.transaction() as cur:
+        create_organization(cur, "An old backup", schema, version=1, distributed=bool(CITUS_DIR))
+    old = shape(schema)
+    assert old["schema_migrations"] == [(1, "initial")]
+    assert "queued_at" not in {row[2] for row in old["columns"] if row[0] == "exports"}
