@@ -5,7 +5,8 @@
 In its own scratch database (dropped at the end): organizations are created one
 after another through create_organization (what POST /organizations runs), each
 timed from BEGIN to COMMIT; the p50/p95 of the first and last 500 are set
-against the p50 of 100 made in a fresh database. Then one migration, written the
+against the p50 of 100 made in a fresh database beside each of them (one
+after every fifth, so that both see the same load on a shared machine). Then one migration, written the
 fast way (sql/tenant/README.md: a column without a default, SET DEFAULT,
 backfill, SET NOT NULL) plus an index, goes to every tenant with the real
 command, ``flask --app wsgi migrate --jobs 2``, run from a copy of this checkout
@@ -60,36 +61,52 @@ def backend_memory_mb(pid):
     return {f"{name}_mb": value / 1024 for name, value in kb.items()}
 
 
-def create(url, count, prefix, on_progress=None):
-    """Create ``count`` organizations one after another; (milliseconds each, the backend's memory after)."""
-    database = Database()
-    database.configure(url, maxsize=1)
-    timings = []
+class Creator:
+    """Creates organizations one after another on one connection, each timed from BEGIN to COMMIT."""
+
+    def __init__(self, url, prefix):
+        self.database = Database()
+        self.database.configure(url, maxsize=1)
+        self.prefix, self.made = prefix, 0
+
+    def create(self):
+        """Milliseconds to create the next organization."""
+        self.made += 1
+        started = time.perf_counter()
+        with self.database.transaction() as cur:
+            create_organization(cur, f"Tenant {self.made}", f"{self.prefix}{self.made}")
+        return (time.perf_counter() - started) * 1000
+
+    def backend_memory(self):
+        with self.database.transaction(read_only=True) as cur:
+            cur.execute("SELECT pg_backend_pid() AS pid")
+            return backend_memory_mb(cur.fetchone()["pid"])
+
+    def close(self):
+        self.database.close()
+
+
+def create_all(url, fresh, count):
+    """``count`` organizations in ``url``, and one in ``fresh`` after every fifth of the first and the last WINDOW.
+
+    So each window has a fresh-database figure measured beside it: the machine is shared, and its load
+    changes over a run. Returns (timings, fresh timings of the first window, of the last, backend memory).
+    """
+    creator = Creator(url, "t")
+    every = WINDOW // FRESH_COUNT
+    timings, fresh_first, fresh_last = [], [], []
     try:
         for number in range(1, count + 1):
-            started = time.perf_counter()
-            with database.transaction() as cur:
-                create_organization(cur, f"Tenant {number}", f"{prefix}{number}")
-            timings.append((time.perf_counter() - started) * 1000)
-            if on_progress and number % 1000 == 0:
-                on_progress(number, timings)
-        with database.transaction(read_only=True) as cur:
-            cur.execute("SELECT pg_backend_pid() AS pid")
-            memory = backend_memory_mb(cur.fetchone()["pid"])
+            timings.append(creator.create())
+            if number % every == 0 and number <= WINDOW:
+                fresh_first.append(fresh.create())
+            elif number % every == 0 and number > count - WINDOW:
+                fresh_last.append(fresh.create())
+            if number % 1000 == 0:
+                log(f"  {number:,} tenants, last 1,000 p50 {statistics.median(timings[-1000:]):.2f} ms")
+        return timings, fresh_first, fresh_last, creator.backend_memory()
     finally:
-        database.close()
-    return timings, memory
-
-
-def fresh_creation():
-    """p50 of FRESH_COUNT creations in a database with no other tenant."""
-    url = recreate_database(FRESH_DATABASE)
-    try:
-        migrate_tenants(url)
-        timings, _ = create(url, FRESH_COUNT, "fresh")
-    finally:
-        drop_database(FRESH_DATABASE)
-    return statistics.median(timings)
+        creator.close()
 
 
 def window(timings):
@@ -173,23 +190,26 @@ def main():
     started = time.perf_counter()
     figures = {"tenants": args.tenants, "window": WINDOW, "fresh_count": FRESH_COUNT,
                "baseline_version": latest_version("tenant"), "migration": MIGRATION}
-    figures["fresh_before_p50_ms"] = fresh_creation()
-    log(f"fresh database: p50 {figures['fresh_before_p50_ms']:.2f} ms of {FRESH_COUNT} creations")
-
-    url = recreate_database(DATABASE)
+    url, fresh_url = recreate_database(DATABASE), recreate_database(FRESH_DATABASE)
     try:
         migrate_tenants(url)
-        timings, memory = create(url, args.tenants, "t", on_progress=lambda n, t: log(
-            f"  {n:,} tenants, last 1,000 p50 {statistics.median(t[-1000:]):.2f} ms"))
+        migrate_tenants(fresh_url)
+        fresh = Creator(fresh_url, "fresh")
+        try:
+            timings, fresh_first, fresh_last, memory = create_all(url, fresh, args.tenants)
+        finally:
+            fresh.close()
+            drop_database(FRESH_DATABASE)
         figures["create_seconds"] = sum(timings) / 1000
         figures["first"], figures["last"] = window(timings[:WINDOW]), window(timings[-WINDOW:])
+        figures["fresh_first"], figures["fresh_last"] = window(fresh_first), window(fresh_last)
         figures["creating_backend"] = memory
-        figures["fresh_after_p50_ms"] = fresh_creation()
-        figures["fresh_p50_ms"] = (figures["fresh_before_p50_ms"] + figures["fresh_after_p50_ms"]) / 2
-        figures["last_vs_fresh"] = figures["last"]["p50_ms"] / figures["fresh_p50_ms"]
+        figures["first_vs_fresh"] = figures["first"]["p50_ms"] / figures["fresh_first"]["p50_ms"]
+        figures["last_vs_fresh"] = figures["last"]["p50_ms"] / figures["fresh_last"]["p50_ms"]
         figures["catalog"] = catalog_size(url)
-        log(f"creation: first {WINDOW} p50 {figures['first']['p50_ms']:.2f} ms, last {WINDOW} p50 "
-            f"{figures['last']['p50_ms']:.2f} ms, fresh {figures['fresh_p50_ms']:.2f} ms")
+        log(f"creation: first {WINDOW} p50 {figures['first']['p50_ms']:.2f} ms (fresh beside it "
+            f"{figures['fresh_first']['p50_ms']:.2f}), last {WINDOW} p50 {figures['last']['p50_ms']:.2f} ms "
+            f"(fresh beside it {figures['fresh_last']['p50_ms']:.2f})")
 
         version = next_release()
         with BackendSampler(url, DATABASE) as sampler:
@@ -212,6 +232,7 @@ def main():
     finally:
         shutil.rmtree(NEXT, ignore_errors=True)
         drop_database(DATABASE)
+        drop_database(FRESH_DATABASE)
     figures["bench_seconds"] = time.perf_counter() - started
     print_results(figures)
     save("tenants10k", figures)
@@ -220,11 +241,10 @@ def main():
 def print_results(f):
     m, b, c = f["migrate"], f["migrate_backends"]["max"] or {}, f["creating_backend"]
     log(f"""
-=== 10,000 tenants: results ===
+=== {f["tenants"]:,} tenants: results ===
 tenants                          {f['tenants']:,} (pg_class {f['catalog']['pg_class_rows']:,} rows, pg_index {f['catalog']['pg_index_rows']:,})
-create, fresh database           p50 {f['fresh_p50_ms']:.2f} ms (of {f['fresh_count']}; before {f['fresh_before_p50_ms']:.2f}, after {f['fresh_after_p50_ms']:.2f})
-create, first {f['window']}               p50 {f['first']['p50_ms']:.2f} ms, p95 {f['first']['p95_ms']:.2f} ms
-create, last {f['window']}                p50 {f['last']['p50_ms']:.2f} ms, p95 {f['last']['p95_ms']:.2f} ms ({f['last_vs_fresh']:.2f}x fresh)
+create, first {f['window']}               p50 {f['first']['p50_ms']:.2f} ms, p95 {f['first']['p95_ms']:.2f} ms; fresh database beside it p50 {f['fresh_first']['p50_ms']:.2f} ms ({f['first_vs_fresh']:.2f}x)
+create, last {f['window']}                p50 {f['last']['p50_ms']:.2f} ms, p95 {f['last']['p95_ms']:.2f} ms; fresh database beside it p50 {f['fresh_last']['p50_ms']:.2f} ms ({f['last_vs_fresh']:.2f}x)
 creating backend                 RSS {c['rss_mb']:.0f} MB (private {c['anon_mb']:.0f} MB, peak {c['hwm_mb']:.0f} MB)
 migrate --jobs 2                 {m['run_s']:.1f} s ({m['per_schema_ms']:.2f} ms a schema), {m['wall_s']:.1f} s with start-up
 migrate, nothing pending         {m['noop_run_s']:.2f} s, {m['noop_wall_s']:.2f} s with start-up
