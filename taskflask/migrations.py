@@ -124,30 +124,36 @@ def run_statements(cur, statements, params, one_by_one=False):
         cur.execute(sql.SQL(";\n").join(statements), params)
 
 
-def migrate_schema(cur, schema, kind, target=None):
+def migrate_schema(cur, schema, kind, target=None, one_by_one=True):
     """Bring ``schema`` to version ``target`` (the newest by default) inside the caller's transaction.
 
     A tenant's registry row gets its new version in the same transaction.
+    ``one_by_one`` sends each statement in its own execute (what Citus needs);
+    without it the pending migrations and their records travel in one round
+    trip, which is most of a schema's time in a run over thousands of them.
     Returns the versions applied (empty when it was already up to date).
     """
-    cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, schema))
-    cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+    cur.execute(sql.SQL("SELECT pg_advisory_xact_lock(%(namespace)s, hashtext(%(schema)s)); "
+                        "SET LOCAL search_path TO {}; "
+                        "SELECT to_regclass('schema_migrations') IS NULL AS missing").format(sql.Identifier(schema)),
+                {"namespace": LOCK_NAMESPACE, "schema": schema})
     # Create the version table only when missing: the app's role may not create in public.
-    cur.execute("SELECT to_regclass('schema_migrations') IS NULL AS missing")
     if cur.fetchone()["missing"]:
         cur.execute(VERSION_TABLE)
     cur.execute("SELECT version FROM schema_migrations")
     applied = {row["version"] for row in cur.fetchall()}
-    done = []
-    for migration in migrations(kind):
-        if migration.version in applied or (target is not None and migration.version > target):
-            continue
-        for statement in migration.statements:
-            cur.execute(statement)
-        cur.execute(Q.record_migration, {"version": migration.version, "name": migration.name})
-        done.append(migration.version)
-    if done and kind == "tenant":
-        cur.execute(Q.record_tenant_version, {"schema": schema, "version": max(applied | set(done))})
+    pending = [m for m in migrations(kind)
+               if m.version not in applied and (target is None or m.version <= target)]
+    if not pending:
+        return []
+    done = [m.version for m in pending]
+    statements = [*(literal_sql(statement) for m in pending for statement in m.statements),
+                  sql.SQL(Q.record_migrations)]
+    params = {"versions": done, "names": [m.name for m in pending]}
+    if kind == "tenant":
+        statements.append(sql.SQL(Q.record_tenant_version))
+        params.update(schema=schema, version=max(applied | set(done)))
+    run_statements(cur, statements, params, one_by_one)
     return done
 
 
