@@ -27,7 +27,7 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(shell find 
 frontend: frontend/dist/index.html
 
 run: install frontend
-	$(BIN)/python -m taskflask.launcher
+	$(BIN)/python -m taskflask.serving.launcher
 
 test-backend: install frontend
 	$(BIN)/python -m pytest

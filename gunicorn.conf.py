@@ -6,7 +6,7 @@ command line / GUNICORN_CMD_ARGS).
 import multiprocessing
 import os
 
-from taskflask.gunicorn_logging import TEXT_ACCESS_FORMAT, AccessLogger
+from taskflask.serving.gunicorn_logging import TEXT_ACCESS_FORMAT, AccessLogger
 
 # All interfaces by default: in a container that is how the port gets published.
 # `make run` sets HOST=127.0.0.1 for a laptop.
@@ -16,7 +16,7 @@ bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', ALL_INTERFACES)
 workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2))
 # Threaded workers whose every request may wait at most GUNICORN_READ_TIMEOUT (5) seconds for
 # its client: a slow or short body holds one thread that long, never a whole process.
-worker_class = "taskflask.gunicorn_worker.BoundedReadWorker"
+worker_class = "taskflask.serving.gunicorn_worker.BoundedReadWorker"
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
@@ -33,7 +33,7 @@ logger_class = AccessLogger
 
 def when_ready(server):
     """Warn once when tenant management is open to anyone who can reach a non-loopback address."""
-    from taskflask.operator_key import exposure_warning
+    from taskflask.web.operator_key import exposure_warning
     warning = exposure_warning(server.cfg.address)
     if warning:
         server.log.warning(warning)

@@ -1,2 +1,2 @@
 """Huey consumer entry point: ``huey_consumer huey_worker.huey``."""
-from taskflask.jobs import huey, export_tasks_csv  # noqa: F401  (registers the tasks)
+from taskflask.exports.jobs import export_tasks_csv, huey  # noqa: F401  (registers the tasks)

@@ -1,4 +1,4 @@
 """gunicorn entry point: ``gunicorn wsgi:app``."""
-from taskflask import create_app
+from taskflask.web.app import create_app
 
 app = create_app()

@@ -15,9 +15,10 @@ They exist only in this benchmark app.
 """
 from psycopg2 import sql
 
-from taskflask import create_app, queries
+from taskflask import queries
 from taskflask.db import database
-from taskflask.jsonprovider import json_array_response
+from taskflask.web.app import create_app
+from taskflask.web.json_provider import json_array_response
 
 app = create_app()
 LIST_SQL = queries.load("tasks").list.replace("FROM tasks", "FROM {}.tasks")

@@ -31,8 +31,8 @@ from psycopg2 import sql
 from taskflask import queries
 from taskflask.data.organizations import create_organization
 from taskflask.db import Database
-from taskflask.migration_run import migrate_tenants
-from taskflask.migrations import new_schema_statements, run_statements
+from taskflask.tenants.migrate_run import migrate_tenants
+from taskflask.tenants.migrations import new_schema_statements, run_statements
 
 CLUSTER_SH = ROOT.parent / "shared" / "citus" / "cluster.sh"
 PORT = int(os.environ.get("BENCH_CITUS_PORT", "59960"))  # and the next two, for the workers

@@ -16,20 +16,19 @@ was before progress and liveness; interleaved.
 Targets: running again within 10 s of the kill (or of the new consumer's
 start); watched every second / unwatched and run_export / bare COPY within 1.1x.
 """
+import os
 import signal
 import statistics
 import threading
 import time
 
-import os
-
 import psycopg2
-
 from harness import BIN, REPEATS, WORK, Taskflask, log, save, wait_until
+
 from taskflask import queries
 from taskflask.data.exports import EXPORT_LOCK_NAMESPACE, create_export
 from taskflask.db import Database
-from taskflask.exporter import WRITE_BUFFER, run_export
+from taskflask.exports.writer import WRITE_BUFFER, run_export
 
 ROWS = 1_000_000
 WATCH_POLLS = {"watched_1s": 1.0, "watched_100ms": 0.1}

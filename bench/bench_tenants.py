@@ -12,9 +12,21 @@ Target: p50 latency spread over 1,000 tenants within 10% of the one-tenant figur
 """
 import json
 
-from harness import (REPEATS, WORK, PrivatePostgres, Taskflask, interleaved, log, memory_kb, paired_ratio, save,
-                     summary, wrk)
-from taskflask.tenancy import SchemaCache
+from harness import (
+    REPEATS,
+    WORK,
+    PrivatePostgres,
+    Taskflask,
+    interleaved,
+    log,
+    memory_kb,
+    paired_ratio,
+    save,
+    summary,
+    wrk,
+)
+
+from taskflask.web.tenancy import SchemaCache
 
 TENANTS = 1000
 TASKS = 150

@@ -17,8 +17,8 @@ from common import PEER, Peer, latency_figures, record, recreate_database, show
 
 from taskflask.data.organizations import create_organization
 from taskflask.db import Database
-from taskflask.migration_run import migrate_tenants
-from taskflask.migrations import latest_version
+from taskflask.tenants.migrate_run import migrate_tenants
+from taskflask.tenants.migrations import latest_version
 
 DATABASE = "taskflask_lifecycle_bench"
 

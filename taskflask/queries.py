@@ -7,7 +7,7 @@ import re
 from functools import cache
 from types import SimpleNamespace
 
-from taskflask.config import PROJECT_ROOT
+from taskflask.settings import PROJECT_ROOT
 
 QUERIES_DIR = PROJECT_ROOT / "sql" / "queries"
 NAME_LINE = re.compile(r"^--\s*name:\s*(\w+)\s*$", re.MULTILINE)

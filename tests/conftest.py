@@ -46,9 +46,9 @@ os.environ.update(
     EXPORTS_DIR=str(EXPORTS_DIR),
 )
 
-from taskflask import create_app  # noqa: E402
 from taskflask.db import database as app_database  # noqa: E402
-from taskflask.jobs import huey  # noqa: E402
+from taskflask.exports.jobs import huey  # noqa: E402
+from taskflask.web.app import create_app  # noqa: E402
 
 
 def not_on_citus(reason):

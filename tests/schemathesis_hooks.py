@@ -4,7 +4,7 @@ from datetime import timezone
 import schemathesis
 from hypothesis import strategies as st
 
-from taskflask.pagination import encode_cursor
+from taskflask.web.pagination import encode_cursor
 
 # A cursor is opaque: only the server makes valid ones (the document names the format "cursor").
 schemathesis.openapi.format("cursor", st.builds(

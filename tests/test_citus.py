@@ -12,15 +12,15 @@ import uuid
 
 import pytest
 import requests
-from psycopg2 import errors as pg_errors
-
 from cluster import on_every_node
 from conftest import CITUS_DIR, TenantFixture, run_queued_jobs, unique_schema
-from taskflask.citus import make_reference_tables
+from psycopg2 import errors as pg_errors
+from test_migrations import ship  # noqa: F401 (the fixture that ships an extra migration)
+
 from taskflask.data.organizations import create_organization, unregister_organization
 from taskflask.db import database
-from taskflask.schema_drop import purge_schema
-from test_migrations import ship  # noqa: F401 (the fixture that ships an extra migration)
+from taskflask.tenants.citus import make_reference_tables
+from taskflask.tenants.deletion import purge_schema
 
 # How tenants are moved, as the README tells operators. With Citus' default ('auto',
 # logical replication) this test lost acknowledged writes in 2 of 8 runs here;

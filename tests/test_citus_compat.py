@@ -10,7 +10,7 @@ import re
 import pytest
 
 from taskflask.db import database
-from taskflask.migrations import SQL_DIR
+from taskflask.tenants.migrations import SQL_DIR
 
 # Functions that are not immutable: Citus refuses them inside CASE/COALESCE of an UPDATE.
 NOT_IMMUTABLE = re.compile(

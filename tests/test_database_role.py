@@ -5,13 +5,14 @@ from datetime import timedelta
 
 import psycopg2
 import pytest
+from conftest import TenantFixture, run_queued_jobs
 from psycopg2 import errors as pg_errors
 from psycopg2 import sql
 
-from conftest import TenantFixture, run_queued_jobs
-from taskflask import maintenance, migrations
 from taskflask.db import database
-from taskflask.jobs import enqueue_export, huey
+from taskflask.exports import upkeep
+from taskflask.exports.jobs import enqueue_export, huey
+from taskflask.tenants import migrations
 
 APP_GRANTS = """
 GRANT CONNECT, CREATE ON DATABASE {database} TO {role};
@@ -51,7 +52,7 @@ def test_the_app_role_serves_tenants_but_cannot_create_in_public(client, app_rol
     export_id = client.post("/tasks/export", headers=tenant.as_admin).json["exportId"]
     assert run_queued_jobs() == 1
     assert client.get(f"/exports/{export_id}", headers=tenant.as_admin).json["rowsWritten"] == 1
-    assert maintenance.sweep(database, huey.name, timedelta(minutes=15), 3, enqueue_export) == (0, 0)
+    assert upkeep.sweep(database, huey.name, timedelta(minutes=15), 3, enqueue_export) == (0, 0)
 
     with pytest.raises(pg_errors.InsufficientPrivilege):
         with database.transaction() as cur:

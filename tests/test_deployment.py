@@ -4,14 +4,14 @@ import re
 
 import pytest
 import yaml
-
 from conftest import ROOT
-from taskflask.config import Config
+
+from taskflask.settings import Config
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 SERVICES = COMPOSE["services"]
 DOCKERFILE = (ROOT / "Dockerfile").read_text()
-SETTINGS_SOURCES = (ROOT / "taskflask" / "config.py").read_text() + (ROOT / "gunicorn.conf.py").read_text()
+SETTINGS_SOURCES = (ROOT / "taskflask" / "settings.py").read_text() + (ROOT / "gunicorn.conf.py").read_text()
 
 
 def test_compose_has_the_four_services():

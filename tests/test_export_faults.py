@@ -17,15 +17,15 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from conftest import EXPORTS_DIR, ROOT, SERVER_URL, TenantFixture, admin_command, run_queued_jobs, wait_until
 from psycopg2 import sql
 
-from conftest import EXPORTS_DIR, ROOT, SERVER_URL, TenantFixture, admin_command, run_queued_jobs, wait_until
-from taskflask import maintenance
 from taskflask.data.exports import EXPORT_LOCK_NAMESPACE
 from taskflask.db import database
-from taskflask.exporter import export_path, run_export
-from taskflask.jobs import enqueue_export, huey
-from taskflask.migration_run import migrate_tenants
+from taskflask.exports import upkeep
+from taskflask.exports.jobs import enqueue_export, huey
+from taskflask.exports.writer import export_path, run_export
+from taskflask.tenants.migrate_run import migrate_tenants
 
 pytestmark = pytest.mark.slow
 ROWS = 300_000
@@ -334,9 +334,9 @@ def test_a_first_start_before_migrations_waits_quietly(consumers):
         consumer.wait_ready()
         wait_until(lambda: "waiting for the database to be migrated" in consumer.log(), timeout=10,
                    message="the sweeper to notice")
-        time.sleep(2 * maintenance.SWEEP_INTERVAL)  # more sweeps: the notice is not repeated
+        time.sleep(2 * upkeep.SWEEP_INTERVAL)  # more sweeps: the notice is not repeated
         migrate_tenants(dsn)
-        time.sleep(2 * maintenance.SWEEP_INTERVAL)
+        time.sleep(2 * upkeep.SWEEP_INTERVAL)
         log = consumer.log()
         assert log.count("waiting for the database to be migrated") == 1, log
         assert "Traceback" not in log and "ERROR" not in log, log
@@ -347,18 +347,18 @@ def test_a_first_start_before_migrations_waits_quietly(consumers):
 
 
 def test_the_hourly_expiry_before_migrations_logs_one_line(app):
-    from taskflask.jobs import expire_old_exports
+    from taskflask.exports.jobs import expire_old_exports
     name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
     admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
     lines = []
     handler = logging.Handler()
     handler.emit = lambda record: lines.append(record.getMessage())
-    logging.getLogger("taskflask.jobs").addHandler(handler)
+    logging.getLogger("taskflask.exports.jobs").addHandler(handler)
     database.configure(SERVER_URL.rsplit("/", 1)[0] + "/" + name, maxsize=1)
     try:
         expire_old_exports.call_local()  # raises nothing
     finally:
-        logging.getLogger("taskflask.jobs").removeHandler(handler)
+        logging.getLogger("taskflask.exports.jobs").removeHandler(handler)
         database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
         admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     assert lines == ["export expiry skipped: the database is not migrated yet"]
@@ -380,7 +380,7 @@ def fabricate_claim(tenant, export_id, attempt, claimed_ago):
 
 
 def sweep(stuck_after=timedelta(minutes=15)):
-    return maintenance.sweep(database, huey.name, stuck_after, 3, enqueue_export)
+    return upkeep.sweep(database, huey.name, stuck_after, 3, enqueue_export)
 
 
 def test_the_sweep_takes_back_an_attempt_whose_lock_is_free_and_leaves_a_held_one(client, db, tenant):
@@ -408,7 +408,7 @@ def test_the_sweep_leaves_a_claim_younger_than_the_grace(client, tenant):
     huey.flush()
     fabricate_claim(tenant, export_id, 1, timedelta(0))
     assert sweep() == (0, 0)
-    assert maintenance.sweep(database, huey.name, timedelta(minutes=15), 3, enqueue_export, grace=timedelta(0)) \
+    assert upkeep.sweep(database, huey.name, timedelta(minutes=15), 3, enqueue_export, grace=timedelta(0)) \
         == (1, 0)
 
 
@@ -461,8 +461,8 @@ def test_expired_exports_lose_their_files(client, tenant):
     export_id, _ = start_export(client, tenant)
     huey.flush()
     run_export(database, EXPORTS_DIR, tenant.schema, export_id)
-    assert maintenance.expire(database, EXPORTS_DIR, timedelta(days=7)) == 0
-    assert maintenance.expire(database, EXPORTS_DIR, timedelta(0)) >= 1
+    assert upkeep.expire(database, EXPORTS_DIR, timedelta(days=7)) == 0
+    assert upkeep.expire(database, EXPORTS_DIR, timedelta(0)) >= 1
     assert export_state(client, tenant, export_id)["status"] == "expired"
     assert not export_path(EXPORTS_DIR, tenant.schema, export_id).exists()
     response = client.get(f"/exports/{export_id}/download", headers=tenant.as_admin)
@@ -477,7 +477,7 @@ def test_the_hourly_expiry_puts_back_an_active_export_the_sweep_could_not_see(cl
         cur.execute("DELETE FROM public.active_exports WHERE export_id = %s", (export_id,))
     assert sweep() == (0, 0)  # nothing to see
 
-    maintenance.expire(database, EXPORTS_DIR, timedelta(days=7))
+    upkeep.expire(database, EXPORTS_DIR, timedelta(days=7))
     with db.cursor() as cur:
         cur.execute("SELECT attempt, lock_key FROM public.active_exports WHERE export_id = %s", (export_id,))
         assert cur.fetchone() == (1, lock_key)
@@ -488,7 +488,8 @@ def test_the_hourly_expiry_puts_back_an_active_export_the_sweep_could_not_see(cl
 
 def test_only_the_expiry_is_a_periodic_job():
     from datetime import datetime
-    from taskflask.jobs import expire_old_exports
+
+    from taskflask.exports.jobs import expire_old_exports
     expiry = expire_old_exports.s()
     assert not expiry.validate_datetime(datetime(2026, 1, 1, 10, 3))
     assert expiry.validate_datetime(datetime(2026, 1, 1, 10, 17))

@@ -4,13 +4,13 @@ import io
 import uuid
 
 import pytest
+from conftest import EXPORTS_DIR, run_queued_jobs
 from redis import Redis
 
-from conftest import EXPORTS_DIR, run_queued_jobs
 from taskflask.db import database
-from taskflask.exporter import export_path, run_export
-from taskflask.jobs import huey, redis_pool
-from taskflask.schemas import ExportCreatedSchema, ExportSchema
+from taskflask.exports.jobs import huey, redis_pool
+from taskflask.exports.writer import export_path, run_export
+from taskflask.web.schemas import ExportCreatedSchema, ExportSchema
 
 
 def start_export(client, tenant):

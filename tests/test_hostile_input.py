@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from taskflask.schemas import TRIMMED
+from taskflask.web.schemas import TRIMMED
 
 SURROGATE = "x\\ud800y"  # JSON text of a lone UTF-16 surrogate: valid JSON, not encodable as UTF-8
 NUL = "x\\u0000y"

@@ -8,7 +8,6 @@ import uuid
 
 import pytest
 import requests
-
 from conftest import ROOT, free_port, not_on_citus, wait_until
 
 pytestmark = pytest.mark.slow
@@ -24,14 +23,14 @@ def launcher_env(tmp_path, **overrides):
 
 
 class Launcher:
-    """python -m taskflask.launcher as a user would start it, output kept in a file."""
+    """python -m taskflask.serving.launcher as a user would start it, output kept in a file."""
 
     def __init__(self, env, log_path):
         self.env = env
         self.log_path = log_path
         self.url = f"http://localhost:{env['PORT']}"
         with open(log_path, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "-m", "taskflask.launcher"], cwd=ROOT, env=env,
+            self.process = subprocess.Popen([sys.executable, "-m", "taskflask.serving.launcher"], cwd=ROOT, env=env,
                                             stdout=log, stderr=subprocess.STDOUT)
 
     def output(self):
@@ -86,7 +85,7 @@ def test_unreachable_configured_server_is_one_clear_line(tmp_path, variable, val
     if variable == "REDIS_URL":
         overrides["DATABASE_URL"] = os.environ["DATABASE_URL"]
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "taskflask.launcher"], cwd=ROOT, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "taskflask.serving.launcher"], cwd=ROOT, capture_output=True,
                             text=True, env=launcher_env(tmp_path, **overrides), timeout=60)
     assert result.returncode == 1
     assert time.monotonic() - started < 30

@@ -3,9 +3,9 @@ import io
 import logging
 
 import pytest
-
 from conftest import run_queued_jobs
-from taskflask.observability import ContextFilter, JSONFormatter, TextFormatter, tenant_context
+
+from taskflask.logs import ContextFilter, JSONFormatter, TextFormatter, tenant_context
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def log_lines(app):
 def test_an_export_jobs_log_lines_name_its_tenant(client, tenant, log_lines):
     client.post("/tasks/export", headers=tenant.as_admin)
     run_queued_jobs()
-    completed = [line for line in log_lines() if "taskflask.exporter" in line and "completed" in line]
+    completed = [line for line in log_lines() if "taskflask.exports.writer" in line and "completed" in line]
     assert len(completed) == 1 and completed[0].endswith(f"[tenant={tenant.schema}]")
 
 

@@ -1,7 +1,7 @@
 """Migration files split into statements, one per execute (Citus takes DDL one statement at a time)."""
 import pytest
 
-from taskflask.migrations import split_statements
+from taskflask.tenants.migrations import split_statements
 
 
 @pytest.mark.parametrize("text, statements", [

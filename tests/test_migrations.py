@@ -5,11 +5,11 @@ import threading
 
 import psycopg2
 import pytest
-
 from conftest import TenantFixture
-from taskflask import migration_run, migrations
+
 from taskflask.db import database
-from taskflask.migration_run import RUN_LOCK, migrate_tenants, upgrade_schema
+from taskflask.tenants import migrate_run, migrations
+from taskflask.tenants.migrate_run import RUN_LOCK, migrate_tenants, upgrade_schema
 
 PRIORITY_COLUMN = "ALTER TABLE tasks ADD COLUMN priority integer NOT NULL DEFAULT 0;"
 BROKEN = "ALTER TABLE no_such_table ADD COLUMN y int;"
@@ -183,7 +183,7 @@ def test_a_second_run_waits_for_the_one_in_progress(app, db):
 def test_a_migration_stuck_behind_a_long_reader_gives_up_and_is_retried(client, db, ship, monkeypatch):
     tenant = TenantFixture(client, "busyread")
     [extra] = ship(PRIORITY_COLUMN)
-    monkeypatch.setattr(migration_run, "LOCK_TIMEOUT", "200ms")
+    monkeypatch.setattr(migrate_run, "LOCK_TIMEOUT", "200ms")
     reader = psycopg2.connect(os.environ["DATABASE_URL"])
     with reader.cursor() as cur:  # an export's transaction, still reading tasks
         cur.execute(f"SELECT count(*) FROM {tenant.schema}.tasks")

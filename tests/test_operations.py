@@ -2,12 +2,12 @@
 import uuid
 
 import pytest
+from conftest import TenantFixture
 from redis import Redis
 
-from conftest import TenantFixture
 from taskflask.db import database
-from taskflask.jobs import huey, redis_pool
-from taskflask.openapi import documented_routes
+from taskflask.exports.jobs import huey, redis_pool
+from taskflask.web.openapi import documented_routes
 
 UNDOCUMENTED_BLUEPRINTS = {"spa", "openapi"}
 

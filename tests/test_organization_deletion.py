@@ -2,14 +2,14 @@
 import uuid
 
 import pytest
-from psycopg2 import sql
-
 from cluster import locks_held_everywhere, on_every_node
 from conftest import CITUS_DIR, TenantFixture, run_queued_jobs
-from taskflask.db import database
-from taskflask.exporter import exports_folder
+from psycopg2 import sql
+
 from taskflask.data.organizations import unregister_organization
-from taskflask.schema_drop import drop_next_object, drop_some_tables, purge_schema
+from taskflask.db import database
+from taskflask.exports.writer import exports_folder
+from taskflask.tenants.deletion import drop_next_object, drop_some_tables, purge_schema
 
 
 def delete(client, tenant, body):

@@ -2,9 +2,9 @@
 import uuid
 
 import pytest
-
 from conftest import unique_schema
-from taskflask.schemas import OrganizationSchema, UserSchema
+
+from taskflask.web.schemas import OrganizationSchema, UserSchema
 
 
 def create_org(client, schema_name=None, name="Acme Corp"):

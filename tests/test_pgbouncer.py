@@ -13,13 +13,13 @@ from pathlib import Path
 
 import psycopg2
 import pytest
+from conftest import DIRECT_DATABASE_URL, POOLER_URL, ROOT, TEST_DATABASE, TenantFixture, unique_schema
 from psycopg2 import errors as pg_errors
 
-from conftest import DIRECT_DATABASE_URL, POOLER_URL, ROOT, TEST_DATABASE, TenantFixture, unique_schema
-from taskflask import migrations
 from taskflask.data.organizations import create_organization
 from taskflask.db import database
-from taskflask.migration_run import RUN_LOCK, run_lock
+from taskflask.tenants import migrations
+from taskflask.tenants.migrate_run import RUN_LOCK, run_lock
 
 pytestmark = pytest.mark.skipif(not POOLER_URL, reason="runs behind PgBouncer: make test-pgbouncer")
 

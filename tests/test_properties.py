@@ -3,16 +3,16 @@ import csv
 import re
 
 import pytest
+from conftest import EXPORTS_DIR, TenantFixture
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg2 import sql
 
-from conftest import EXPORTS_DIR, TenantFixture
+from taskflask.data.exports import create_export
 from taskflask.data.tasks import create_task
 from taskflask.db import database
-from taskflask.data.exports import create_export
-from taskflask.exporter import export_path, run_export
-from taskflask.schema_names import is_valid_schema_name
+from taskflask.exports.writer import export_path, run_export
+from taskflask.tenants.names import is_valid_schema_name
 
 FORMULA_STARTERS = "=+-@\t\r\n"
 DB_SETTINGS = settings(max_examples=60, deadline=None,

@@ -6,7 +6,7 @@ import pytest
 
 from taskflask.api.input import query_args
 from taskflask.api.tasks import LIST_QUERY
-from taskflask.schemas import TaskSchema
+from taskflask.web.schemas import TaskSchema
 
 
 def next_link(response):

@@ -2,10 +2,10 @@
 import uuid
 
 import pytest
-
 from conftest import TenantFixture, unique_schema
-from taskflask import create_app
-from taskflask.operator_key import exposure_warning
+
+from taskflask.web.app import create_app
+from taskflask.web.operator_key import exposure_warning
 
 KEY = "s3cret-operator-key"
 

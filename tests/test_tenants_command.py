@@ -2,14 +2,14 @@
 import zipfile
 
 import pytest
-from psycopg2 import sql
-
 from conftest import TenantFixture, unique_schema
-from taskflask.data.organizations import unregister_organization
-from taskflask.db import database
-from taskflask.migrations import latest_version
+from psycopg2 import sql
 from test_migrations import BROKEN, PRIORITY_COLUMN, schema_version, ship  # noqa: F401 (fixture)
 from test_organization_deletion import schema_exists
+
+from taskflask.data.organizations import unregister_organization
+from taskflask.db import database
+from taskflask.tenants.migrations import latest_version
 
 TRICKY_TEXTS = ["", "tab\there", "line\nbreak\r\n", "back\\slash \\N", "žluťoučký kůň 🐴", "=1+2", "'quoted'"]
 

@@ -5,12 +5,12 @@ from redis import RedisError
 
 from taskflask.data.exports import active_export, create_export, fail_export, get_export, list_exports
 from taskflask.db import database
-from taskflask.errors import ApiError, not_found
-from taskflask.exporter import export_path
-from taskflask.openapi import documented
-from taskflask.schemas import ExportCreatedSchema, ExportSchema
-from taskflask.jobs import enqueue_export, huey
-from taskflask.tenancy import admin_required, commit_tenant_transaction, load_tenant_from_headers
+from taskflask.exports.jobs import enqueue_export, huey
+from taskflask.exports.writer import export_path
+from taskflask.web.errors import ApiError, not_found
+from taskflask.web.openapi import documented
+from taskflask.web.schemas import ExportCreatedSchema, ExportSchema
+from taskflask.web.tenancy import admin_required, commit_tenant_transaction, load_tenant_from_headers
 
 bp = Blueprint("exports", __name__)
 bp.before_request(load_tenant_from_headers)

@@ -3,9 +3,9 @@ from flask import Blueprint
 from redis import RedisError
 
 from taskflask.db import CONNECTION_ERRORS, database
-from taskflask.jobs import huey
-from taskflask.openapi import documented
-from taskflask.schemas import HealthSchema
+from taskflask.exports.jobs import huey
+from taskflask.web.openapi import documented
+from taskflask.web.schemas import HealthSchema
 
 bp = Blueprint("health", __name__)
 

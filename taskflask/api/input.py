@@ -5,8 +5,7 @@ from functools import lru_cache
 from flask import current_app, request
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from taskflask.errors import ApiError
-
+from taskflask.web.errors import ApiError
 
 BODY_KEY = "taskflask.body"
 

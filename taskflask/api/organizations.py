@@ -9,17 +9,26 @@ from psycopg2 import errors as pg_errors
 from psycopg2 import sql
 
 from taskflask.api.input import json_body, request_body
-from taskflask.data.organizations import (create_organization, list_organizations, lock_organization,
-                                          unregister_organization)
+from taskflask.data.organizations import (
+    create_organization,
+    list_organizations,
+    lock_organization,
+    unregister_organization,
+)
 from taskflask.data.users import create_user, list_users, user_role
 from taskflask.db import database
-from taskflask.errors import ApiError, not_found
-from taskflask.openapi import documented
-from taskflask.operator_key import operator_only
-from taskflask.schema_drop import purge_schema
-from taskflask.schemas import (OrganizationCreateSchema, OrganizationDeleteSchema, OrganizationSchema,
-                               UserCreateSchema, UserSchema)
-from taskflask.tenancy import TENANT_HEADER, USER_HEADER, header_uuid, open_tenant, schema_cache
+from taskflask.tenants.deletion import purge_schema
+from taskflask.web.errors import ApiError, not_found
+from taskflask.web.openapi import documented
+from taskflask.web.operator_key import operator_only
+from taskflask.web.schemas import (
+    OrganizationCreateSchema,
+    OrganizationDeleteSchema,
+    OrganizationSchema,
+    UserCreateSchema,
+    UserSchema,
+)
+from taskflask.web.tenancy import TENANT_HEADER, USER_HEADER, header_uuid, open_tenant, schema_cache
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 

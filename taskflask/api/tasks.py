@@ -3,12 +3,12 @@ from flask import Blueprint, g, request
 
 from taskflask.api.input import json_body, query_args
 from taskflask.data.tasks import create_task, list_tasks, update_task
-from taskflask.errors import not_found
-from taskflask.jsonprovider import json_array_response
-from taskflask.openapi import documented
-from taskflask.pagination import decode_cursor, encode_cursor
-from taskflask.schemas import TaskCreateSchema, TaskListQuerySchema, TaskSchema, TaskUpdateSchema
-from taskflask.tenancy import load_tenant_from_headers, user_required
+from taskflask.web.errors import not_found
+from taskflask.web.json_provider import json_array_response
+from taskflask.web.openapi import documented
+from taskflask.web.pagination import decode_cursor, encode_cursor
+from taskflask.web.schemas import TaskCreateSchema, TaskListQuerySchema, TaskSchema, TaskUpdateSchema
+from taskflask.web.tenancy import load_tenant_from_headers, user_required
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 bp.before_request(load_tenant_from_headers)

@@ -9,7 +9,7 @@ from taskflask import queries
 from taskflask.data.organizations import create_organization
 from taskflask.data.users import create_user
 from taskflask.db import database
-from taskflask.schemas import OrganizationCreateSchema, UserCreateSchema
+from taskflask.web.schemas import OrganizationCreateSchema, UserCreateSchema
 
 DEMO_TASKS = 1000
 

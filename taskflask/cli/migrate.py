@@ -7,7 +7,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from taskflask.migration_run import migrate_tenants
+from taskflask.tenants.migrate_run import migrate_tenants
 
 
 def default_jobs():

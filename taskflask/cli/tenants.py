@@ -8,10 +8,10 @@ from flask.cli import with_appcontext
 from psycopg2 import errors as pg_errors
 
 from taskflask import queries
-from taskflask.backup import BackupError, backup_tenant, restore_tenant
 from taskflask.db import database
-from taskflask.migrations import latest_version
-from taskflask.schema_drop import pending_drops, purge_schema
+from taskflask.tenants.backup import BackupError, backup_tenant, restore_tenant
+from taskflask.tenants.deletion import pending_drops, purge_schema
+from taskflask.tenants.migrations import latest_version
 
 
 def registry_rows():

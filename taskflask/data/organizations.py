@@ -2,7 +2,7 @@
 from psycopg2 import sql
 
 from taskflask import queries
-from taskflask.migrations import new_schema_statements, run_statements
+from taskflask.tenants.migrations import new_schema_statements, run_statements
 
 Q = queries.load("organizations")
 # Under Citus (CITUS=1) a schema created with this on becomes a distributed schema.

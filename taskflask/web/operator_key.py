@@ -10,7 +10,7 @@ from functools import wraps
 
 from flask import current_app, request
 
-from taskflask.errors import ApiError
+from taskflask.web.errors import ApiError
 
 BEARER = "bearer "
 

@@ -9,7 +9,7 @@ that predate CITUS=1.
 import psycopg2
 
 from taskflask import queries
-from taskflask.errors import describe
+from taskflask.web.errors import describe
 
 Q = queries.load("citus")
 # Public tables that a tenant's queries join: a copy on every node lets the

@@ -17,8 +17,8 @@ from psycopg2 import errors as pg_errors
 from taskflask import queries
 from taskflask.api.input import request_body
 from taskflask.db import RequestTransaction, database
-from taskflask.errors import ApiError, not_found
-from taskflask.migrations import latest_version
+from taskflask.tenants.migrations import latest_version
+from taskflask.web.errors import ApiError, not_found
 
 TENANT_HEADER = "x-tenant-id"
 USER_HEADER = "x-user-id"

@@ -23,7 +23,7 @@ from functools import cache
 from psycopg2 import sql
 
 from taskflask import queries
-from taskflask.config import PROJECT_ROOT
+from taskflask.settings import PROJECT_ROOT
 
 SQL_DIR = PROJECT_ROOT / "sql"
 FILE_NAME = re.compile(r"(\d{4})_(\w+)\.sql")

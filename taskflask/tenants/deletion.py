@@ -21,7 +21,7 @@ from functools import partial
 from psycopg2 import sql
 
 from taskflask import queries
-from taskflask.exporter import exports_folder
+from taskflask.exports.writer import exports_folder
 
 Q = queries.load("schema_drop")
 # Tables per transaction: a table with its indexes, TOAST table, row type and

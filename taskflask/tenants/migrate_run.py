@@ -13,11 +13,11 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from taskflask import citus as citus_cluster
 from taskflask import queries
 from taskflask.db import CONNECTION_ERRORS, Database, begin_statement
-from taskflask.errors import describe
-from taskflask.migrations import LOCK_NAMESPACE, latest_version, migrate_public, migrate_schema
+from taskflask.tenants import citus as citus_cluster
+from taskflask.tenants.migrations import LOCK_NAMESPACE, latest_version, migrate_public, migrate_schema
+from taskflask.web.errors import describe
 
 Q = queries.load("migrations")
 # Second key of the advisory lock held for a whole run (schemas use hashtext(name)).
@@ -127,7 +127,7 @@ def migrate_tenants(dsn, jobs=1, on_start=lambda schemas: None, on_outcome=lambd
 
     ``on_start(schemas)`` hears which schemas will be visited, ``on_outcome``
     each result as it comes; ``citus`` also readies a Citus cluster
-    (taskflask.citus). Returns a RunSummary.
+    (taskflask.tenants.citus). Returns a RunSummary.
     """
     started = time.perf_counter()
     database = Database()

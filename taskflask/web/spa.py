@@ -1,7 +1,7 @@
 """Serves the built React app (frontend/dist) at / when it exists, on the API's origin."""
 from flask import Blueprint, current_app, send_from_directory
 
-from taskflask.errors import not_found
+from taskflask.web.errors import not_found
 
 bp = Blueprint("spa", __name__)
 # Vite puts a content hash in every asset name, so they never change.

@@ -15,12 +15,12 @@ from redis import ConnectionPool
 from redis.backoff import ExponentialBackoff
 from redis.retry import Retry
 
-from taskflask import maintenance
-from taskflask.observability import configure_logging, tenant_context
-from taskflask.config import Config
 from taskflask.data.exports import forget_export, release_export
 from taskflask.db import Database, database
-from taskflask.exporter import remove_export_file, run_export
+from taskflask.exports import upkeep
+from taskflask.exports.writer import remove_export_file, run_export
+from taskflask.logs import configure_logging, tenant_context
+from taskflask.settings import Config
 
 log = logging.getLogger(__name__)
 config = Config()
@@ -61,11 +61,11 @@ def start_consumer_process():
         # Its own connection: busy export workers never delay the sweep.
         sweeper_database = Database()
         sweeper_database.configure(config.DATABASE_URL, maxsize=1)
-        maintenance.Sweeper(sweeper_database, huey.name, config.EXPORT_STUCK_AFTER, config.EXPORT_MAX_ATTEMPTS,
+        upkeep.Sweeper(sweeper_database, huey.name, config.EXPORT_STUCK_AFTER, config.EXPORT_MAX_ATTEMPTS,
                             enqueue_export).start()
         _started_in_pid = os.getpid()
     log.info("consumer process %d: database pool of %d connections, exports sweep every %g s",
-             os.getpid(), config.DB_POOL_MAX, maintenance.SWEEP_INTERVAL)
+             os.getpid(), config.DB_POOL_MAX, upkeep.SWEEP_INTERVAL)
 
 
 @huey.task(retries=config.EXPORT_MAX_ATTEMPTS - 1, retry_delay=10, context=True)
@@ -75,7 +75,7 @@ def export_tasks_csv(schema, export_id, task=None):
         try:
             run_export(database, config.EXPORTS_DIR, schema, export_id,
                        final_attempt=task is None or task.retries == 0, max_attempts=config.EXPORT_MAX_ATTEMPTS)
-        except maintenance.TENANT_GONE:
+        except upkeep.TENANT_GONE:
             # The tenant was deleted after the job was queued (or while it ran): nothing to keep.
             log.warning("export %s skipped: schema %s no longer exists", export_id, schema)
             remove_export_file(config.EXPORTS_DIR, schema, export_id)
@@ -108,8 +108,8 @@ def requeue_interrupted_export(signal, task, *args, **kwargs):
 
 @huey.periodic_task(crontab(minute="17"))
 def expire_old_exports():
-    """Every hour: files older than EXPORT_TTL removed, their exports expired (see maintenance.expire)."""
+    """Every hour: files older than EXPORT_TTL removed, their exports expired (see upkeep.expire)."""
     try:
-        maintenance.expire(database, config.EXPORTS_DIR, config.EXPORT_TTL, config.EXPORT_STUCK_AFTER)
+        upkeep.expire(database, config.EXPORTS_DIR, config.EXPORT_TTL, config.EXPORT_STUCK_AFTER)
     except pg_errors.UndefinedTable:
         log.info("export expiry skipped: the database is not migrated yet")

@@ -12,10 +12,16 @@ import uuid
 from pathlib import Path
 
 from taskflask import queries
-from taskflask.data.exports import (claim_export, complete_export, fail_export, forget_if_finished,
-                                    release_export, start_attempt)
-from taskflask.errors import describe
-from taskflask.schema_names import is_valid_schema_name
+from taskflask.data.exports import (
+    claim_export,
+    complete_export,
+    fail_export,
+    forget_if_finished,
+    release_export,
+    start_attempt,
+)
+from taskflask.tenants.names import is_valid_schema_name
+from taskflask.web.errors import describe
 
 log = logging.getLogger(__name__)
 Q = queries.load("exports")

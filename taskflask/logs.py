@@ -2,7 +2,7 @@
 
 In a job the tenant comes from ``tenant_context(schema)``. LOG_FORMAT=json
 turns every log line into one JSON object. The one line per request is
-gunicorn's access log (see taskflask/gunicorn_logging.py).
+gunicorn's access log (see taskflask/serving/gunicorn_logging.py).
 """
 import json
 import logging

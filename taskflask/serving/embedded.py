@@ -13,7 +13,7 @@ import psycopg2
 import redis
 from psycopg2 import sql
 
-from taskflask.config import database_url
+from taskflask.settings import database_url
 
 DATABASE_VARIABLES = ("DATABASE_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD")
 EMBEDDED_DATABASE = "taskflask"

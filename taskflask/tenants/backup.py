@@ -18,8 +18,8 @@ from psycopg2 import sql
 
 from taskflask import queries
 from taskflask.data.organizations import create_organization
-from taskflask.migrations import latest_version, migrate_schema
-from taskflask.schema_names import schema_name_problem
+from taskflask.tenants.migrations import latest_version, migrate_schema
+from taskflask.tenants.names import schema_name_problem
 
 Q = queries.load("backup")
 FORMAT = "taskflask-tenant-backup"

@@ -10,7 +10,7 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from flask import Blueprint, current_app, render_template_string
 
-from taskflask import schemas
+from taskflask.web import schemas
 
 # Who may call a route: no headers / x-tenant-id / plus a user / plus an admin user.
 ACCESS_LEVELS = ("public", "tenant", "user", "admin")
@@ -75,7 +75,7 @@ class Operation:
     query: type | None = None
     errors: tuple = field(default_factory=tuple)
     content_type: str = "application/json"
-    operator_key: bool = False  # guarded by taskflask.operator_key.operator_only
+    operator_key: bool = False  # guarded by taskflask.web.operator_key.operator_only
 
 
 OPERATOR_KEY_SCHEME = {

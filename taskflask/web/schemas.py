@@ -6,7 +6,7 @@ and the tests check real responses against these schemas.
 """
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
 
-from taskflask.schema_names import schema_name_problem
+from taskflask.tenants.names import schema_name_problem
 
 TASK_STATUSES = ("pending", "completed")
 EXPORT_STATUSES = ("pending", "processing", "completed", "failed", "expired")
@@ -76,7 +76,7 @@ class Text(fields.String):
         return value
 
 
-# Tenant schema names (taskflask.schema_names), with the surrounding whitespace the server trims.
+# Tenant schema names (taskflask.tenants.names), with the surrounding whitespace the server trims.
 SCHEMA_NAME_PATTERN = (rf"^[{TRIMMED_CLASS}]*(?!pg_)(?!(?:public|information_schema)[{TRIMMED_CLASS}]*$)"
                        rf"[a-z_][a-z0-9_]{{0,62}}[{TRIMMED_CLASS}]*$")
 

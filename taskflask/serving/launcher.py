@@ -1,12 +1,13 @@
-"""``python -m taskflask.launcher`` (what ``make run`` calls): the whole app in one command.
+"""``python -m taskflask.serving.launcher`` (what ``make run`` calls): the whole app in one command.
 
 Starts gunicorn (API and built UI on one origin) and a huey_consumer against
-the services chosen by taskflask.services, prints the URL, and on Ctrl-C
+the services chosen by taskflask.serving.embedded, prints the URL, and on Ctrl-C
 stops the consumer with SIGINT (a running export finishes), gunicorn with
 SIGTERM (in-flight requests finish), then the embedded servers.
 """
 import os
 import signal
+
 # Runs only this virtualenv's gunicorn and huey_consumer, with fixed arguments.
 import subprocess  # nosec B404
 import sys
@@ -14,8 +15,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-from taskflask.config import PROJECT_ROOT
-from taskflask.services import ServiceUnavailable, prepare
+from taskflask.serving.embedded import ServiceUnavailable, prepare
+from taskflask.settings import PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
 

@@ -1,0 +1,1 @@
+"""Running taskflask: the local launcher, embedded servers, and gunicorn worker and logging."""

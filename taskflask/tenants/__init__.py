@@ -1,0 +1,1 @@
+"""Tenant schemas: names, migrations and their runs, deletion, backup, Citus."""

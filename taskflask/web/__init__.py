@@ -1,0 +1,1 @@
+"""The web layer: app factory, errors as HTTP, security headers, JSON, SPA, OpenAPI, tenancy."""
