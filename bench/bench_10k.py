@@ -31,8 +31,8 @@ from harness import ROOT, WORK, drop_database, log, recreate_database, save
 
 from taskflask.data.organizations import create_organization
 from taskflask.db import Database
-from taskflask.migration_run import migrate_tenants
-from taskflask.migrations import latest_version
+from taskflask.tenants.migrate_run import migrate_tenants
+from taskflask.tenants.migrations import latest_version
 
 DATABASE = "taskflask_bench_10k"
 FRESH_DATABASE = "taskflask_bench_10k_fresh"

@@ -10,9 +10,9 @@ every migration newer than the ones already shipped.
 import re
 
 import pytest
-
-from taskflask.migrations import SQL_DIR, migrations
 from test_citus_compat import statements
+
+from taskflask.tenants.migrations import SQL_DIR, migrations
 
 # Migrations up to this one were shipped before the rule (0002 adds queued_at with DEFAULT now());
 # new tenants never run them (they start from sql/tenant/baseline.sql).

@@ -6,12 +6,12 @@ raising its ``-- version:`` line), these fail: see sql/tenant/README.md.
 import re
 import shutil
 
-from taskflask import migrations
+from conftest import CITUS_DIR, unique_schema
+
 from taskflask.data.organizations import create_organization
 from taskflask.db import database
-from taskflask.migrations import latest_version, migrate_schema, new_schema_statements, tenant_baseline
-
-from conftest import CITUS_DIR, unique_schema
+from taskflask.tenants import migrations
+from taskflask.tenants.migrations import latest_version, migrate_schema, new_schema_statements, tenant_baseline
 
 # Every part of a schema that a migration can create, read from pg_catalog. The schema's own
 # name, which pg_get_*def prints before its objects, is replaced by "tenant" afterwards.
