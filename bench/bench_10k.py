@@ -28,6 +28,7 @@ from pathlib import Path
 import psycopg2
 
 from harness import ROOT, WORK, drop_database, log, recreate_database, save
+from results import machine
 
 from taskflask.data.organizations import create_organization
 from taskflask.db import Database
@@ -234,6 +235,8 @@ def main():
         drop_database(DATABASE)
         drop_database(FRESH_DATABASE)
     figures["bench_seconds"] = time.perf_counter() - started
+    figures["machine"] = machine()
+    figures["load_average"] = " / ".join(f"{load:.1f}" for load in os.getloadavg()) + " over 1 / 5 / 15 min at the end"
     print_results(figures)
     save("tenants10k", figures)
 
