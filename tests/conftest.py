@@ -239,7 +239,7 @@ class LiveServer:
     def _ready(self):
         try:
             return requests.get(self.url + "/organizations", timeout=1).status_code == 200
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # a busy machine's workers may still be booting
             return False
 
     def stop(self):
