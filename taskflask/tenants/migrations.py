@@ -8,9 +8,10 @@ lock keyed by its name, so two processes migrating at once wait for each
 other instead of colliding, and a crash leaves a schema at its old version
 or its new one.
 
-Each statement of a migration goes to the server in its own execute: Citus
-forwards DDL on a distributed schema to its worker as query text over the
-extended protocol, which takes one statement at a time.
+On Citus each statement of a migration goes to the server in its own
+execute: Citus forwards DDL on a distributed schema to its worker as query
+text over the extended protocol, which takes one statement at a time. On
+plain PostgreSQL a tenant's pending migrations travel in one round trip.
 
 A new tenant schema is not built by replaying every migration: it is made
 from sql/tenant/baseline.sql, the current shape written out by hand, and
