@@ -71,7 +71,7 @@ test: lint-frontend test-backend test-citus test-pgbouncer test-frontend audit
 
 # Benchmarks need wrk (Debian package); bench/peer.py copies the django-tenants peer from
 # ../shared/peers/django-tenants into bench/.work/djt (override with PEER_SRC or DJT).
-BENCH_SCRIPTS := bench_export bench_requests bench_tenants bench_queue bench_citus bench_recovery
+BENCH_SCRIPTS := bench_export bench_requests bench_tenants bench_queue bench_citus bench_recovery bench_10k
 
 bench: install
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)

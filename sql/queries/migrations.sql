@@ -1,6 +1,3 @@
--- name: record_migration
-INSERT INTO schema_migrations (version, name) VALUES (%(version)s, %(name)s);
-
 -- name: record_migrations
 INSERT INTO schema_migrations (version, name)
 SELECT * FROM unnest(%(versions)s::integer[], %(names)s::text[]);

@@ -68,12 +68,15 @@ def schemas_behind(database):
         return [row["schema_name"] for row in cur.fetchall()]
 
 
-def upgrade_schema(database, schema):
-    """Migrate one schema in its own transaction; a failure is recorded, not raised."""
+def upgrade_schema(database, schema, one_by_one=True):
+    """Migrate one schema in its own transaction; a failure is recorded, not raised.
+
+    ``one_by_one``: each statement in its own execute, as a Citus cluster needs.
+    """
     try:
         with database.transaction() as cur:
             cur.execute("SET LOCAL lock_timeout = %s", (LOCK_TIMEOUT,))
-            return Outcome(schema, tuple(migrate_schema(cur, schema, "tenant")))
+            return Outcome(schema, tuple(migrate_schema(cur, schema, "tenant", one_by_one=one_by_one)))
     except Exception as error:  # any SQL error of one schema must not stop the others
         if lost_connection(error):
             raise
@@ -142,7 +145,7 @@ def migrate_tenants(dsn=None, jobs=1, on_start=lambda schemas: None, on_outcome=
             schemas = schemas_behind(database)
             on_start(schemas)
             with ThreadPoolExecutor(max_workers=jobs, thread_name_prefix="migrate") as pool:
-                for outcome in pool.map(lambda schema: upgrade_schema(database, schema), schemas):
+                for outcome in pool.map(lambda schema: upgrade_schema(database, schema, one_by_one=citus), schemas):
                     summary.outcomes.append(outcome)
                     on_outcome(outcome)
             if citus:

@@ -8,9 +8,14 @@ lock keyed by its name, so two processes migrating at once wait for each
 other instead of colliding, and a crash leaves a schema at its old version
 or its new one.
 
-Each statement of a migration goes to the server in its own execute: Citus
-forwards DDL on a distributed schema to its worker as query text over the
-extended protocol, which takes one statement at a time.
+On Citus each statement of a migration goes to the server in its own
+execute: Citus forwards DDL on a distributed schema to its worker as query
+text over the extended protocol, which takes one statement at a time. On
+plain PostgreSQL a tenant's pending migrations travel in one round trip.
+
+A new tenant schema is not built by replaying every migration: it is made
+from sql/tenant/baseline.sql, the current shape written out by hand, and
+recorded as having every migration up to the baseline's version.
 """
 import re
 from dataclasses import dataclass
@@ -23,6 +28,9 @@ from taskflask.settings import PROJECT_ROOT
 
 SQL_DIR = PROJECT_ROOT / "sql"
 FILE_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
+# sql/tenant/baseline.sql: not a migration; its "-- version: N" line says which migrations it stands for.
+BASELINE_FILE = "baseline.sql"
+BASELINE_VERSION = re.compile(r"^--\s*version:\s*(\d+)\s*$", re.MULTILINE)
 # What a ";" inside does not end: dollar-quoted bodies, literals, quoted names, comments.
 NOT_A_SEPARATOR = re.compile(r"\$(\w*)\$.*?\$\1\$|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|;", re.DOTALL)
 # First key of taskflask's advisory locks; the second is the schema's hash.
@@ -63,6 +71,8 @@ def migrations(kind):
     """The migrations of ``kind`` ("public" or "tenant"), oldest first."""
     found = []
     for path in sorted((SQL_DIR / kind).glob("*.sql")):
+        if path.name == BASELINE_FILE:
+            continue
         match = FILE_NAME.fullmatch(path.name)
         if not match:
             raise RuntimeError(f"migration file name not like 0001_name.sql: {path}")
@@ -71,6 +81,29 @@ def migrations(kind):
     if len(set(versions)) != len(versions):
         raise RuntimeError(f"two {kind} migrations share a version number")
     return tuple(found)
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The tenant schema as migrations 1..version leave it, as statements."""
+
+    version: int
+    statements: tuple
+
+
+@cache
+def read_baseline(path):
+    """The baseline in ``path`` (cached per path, as migrations() is per SQL_DIR)."""
+    text = path.read_text()
+    match = BASELINE_VERSION.search(text)
+    if not match:
+        raise RuntimeError(f"{path} has no '-- version: N' line")
+    return Baseline(int(match[1]), split_statements(text))
+
+
+def tenant_baseline():
+    """The baseline new tenant schemas are built from."""
+    return read_baseline(SQL_DIR / "tenant" / BASELINE_FILE)
 
 
 def latest_version(kind):
@@ -92,30 +125,36 @@ def run_statements(cur, statements, params, one_by_one=False):
         cur.execute(sql.SQL(";\n").join(statements), params)
 
 
-def migrate_schema(cur, schema, kind, target=None):
+def migrate_schema(cur, schema, kind, target=None, one_by_one=True):
     """Bring ``schema`` to version ``target`` (the newest by default) inside the caller's transaction.
 
     A tenant's registry row gets its new version in the same transaction.
+    ``one_by_one`` sends each statement in its own execute (what Citus needs);
+    without it the pending migrations and their records travel in one round
+    trip, which is most of a schema's time in a run over thousands of them.
     Returns the versions applied (empty when it was already up to date).
     """
-    cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, schema))
-    cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+    cur.execute(sql.SQL("SELECT pg_advisory_xact_lock(%(namespace)s, hashtext(%(schema)s)); "
+                        "SET LOCAL search_path TO {}; "
+                        "SELECT to_regclass('schema_migrations') IS NULL AS missing").format(sql.Identifier(schema)),
+                {"namespace": LOCK_NAMESPACE, "schema": schema})
     # Create the version table only when missing: the app's role may not create in public.
-    cur.execute("SELECT to_regclass('schema_migrations') IS NULL AS missing")
     if cur.fetchone()["missing"]:
         cur.execute(VERSION_TABLE)
     cur.execute("SELECT version FROM schema_migrations")
     applied = {row["version"] for row in cur.fetchall()}
-    done = []
-    for migration in migrations(kind):
-        if migration.version in applied or (target is not None and migration.version > target):
-            continue
-        for statement in migration.statements:
-            cur.execute(statement)
-        cur.execute(Q.record_migration, {"version": migration.version, "name": migration.name})
-        done.append(migration.version)
-    if done and kind == "tenant":
-        cur.execute(Q.record_tenant_version, {"schema": schema, "version": max(applied | set(done))})
+    pending = [m for m in migrations(kind)
+               if m.version not in applied and (target is None or m.version <= target)]
+    if not pending:
+        return []
+    done = [m.version for m in pending]
+    statements = [*(literal_sql(statement) for m in pending for statement in m.statements),
+                  sql.SQL(Q.record_migrations)]
+    params = {"versions": done, "names": [m.name for m in pending]}
+    if kind == "tenant":
+        statements.append(sql.SQL(Q.record_tenant_version))
+        params.update(schema=schema, version=max(applied | set(done)))
+    run_statements(cur, statements, params, one_by_one)
     return done
 
 
@@ -123,14 +162,22 @@ def new_schema_statements(schema, version=None):
     """The statements creating ``schema`` at ``version`` (the newest by default), for run_statements.
 
     Returns (statements, params, version). A new schema needs no lock and no
-    look at what it has: it has nothing.
+    look at what it has: it has nothing. It starts from the baseline unless
+    ``version`` is older than the baseline (a backup of an older release),
+    then takes the migrations the baseline does not cover; the schema records
+    every migration up to ``version`` either way.
     """
     chosen = [m for m in migrations("tenant") if version is None or m.version <= version]
+    baseline = tenant_baseline()
+    if version is None or version >= baseline.version:
+        body = [*baseline.statements, *(s for m in chosen if m.version > baseline.version for s in m.statements)]
+    else:
+        body = [s for m in chosen for s in m.statements]
     statements = [
         sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)),
         sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)),
         sql.SQL(VERSION_TABLE),
-        *(literal_sql(statement) for m in chosen for statement in m.statements),
+        *(literal_sql(statement) for statement in body),
         sql.SQL(Q.record_migrations),
     ]
     params = {"versions": [m.version for m in chosen], "names": [m.name for m in chosen]}
