@@ -1,7 +1,7 @@
 -- name: list
 -- Keyset pagination: the page after (after_created_at, after_id), newest first,
 -- optionally only tasks whose title or description matches a LIKE pattern in
--- any case (search_text is both, lowercased; its trigram index serves it).
+-- any case (the lowercased text of both, the expression of tasks_search_trgm_idx).
 -- PostgreSQL builds each task's JSON in the API's shape (timestamps like
 -- 2026-11-29T14:51:39.123Z) and the view only joins them: a page of 100 costs
 -- Python no row decoding and no encoding. created_at and id make the next cursor.
@@ -17,7 +17,7 @@ SELECT json_build_object(
 FROM tasks t
 LEFT JOIN users u ON u.id = t.created_by
 WHERE (%(status)s::text IS NULL OR t.status = %(status)s)
-  AND (%(pattern)s::text IS NULL OR t.search_text LIKE lower(%(pattern)s))
+  AND (%(pattern)s::text IS NULL OR lower(t.title || E'\n' || coalesce(t.description, '')) LIKE lower(%(pattern)s))
   AND (%(after_created_at)s::timestamptz IS NULL
        OR (t.created_at, t.id) < (%(after_created_at)s::timestamptz, %(after_id)s::uuid))
 ORDER BY t.created_at DESC, t.id DESC
@@ -111,11 +111,15 @@ SELECT pending + completed AS total, pending, completed FROM task_counts;
 SELECT count(*) AS total,
        count(*) FILTER (WHERE status = 'pending') AS pending,
        count(*) FILTER (WHERE status = 'completed') AS completed
-FROM (SELECT status FROM tasks WHERE search_text LIKE lower(%(pattern)s) LIMIT %(cap)s) AS found;
+FROM (SELECT status FROM tasks
+      WHERE lower(title || E'\n' || coalesce(description, '')) LIKE lower(%(pattern)s)
+      LIMIT %(cap)s) AS found;
 
 -- name: capped_status_counts
 -- When the total reached the cap, each status is counted up to it on its own.
-SELECT (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'pending' AND search_text LIKE lower(%(pattern)s)
+SELECT (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'pending'
+                                AND lower(title || E'\n' || coalesce(description, '')) LIKE lower(%(pattern)s)
                               LIMIT %(cap)s) AS found) AS pending,
-       (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'completed' AND search_text LIKE lower(%(pattern)s)
+       (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'completed'
+                                AND lower(title || E'\n' || coalesce(description, '')) LIKE lower(%(pattern)s)
                               LIMIT %(cap)s) AS found) AS completed;

@@ -1,5 +1,5 @@
 -- A new tenant's schema as the migrations in this folder leave it, built in one go.
--- version: 3
+-- version: 4
 -- Runs with search_path set to the new schema only. After adding a migration,
 -- bring this file to the same shape and raise the version above (README.md).
 
@@ -29,6 +29,17 @@ CREATE TABLE tasks (
 -- Keyset pagination walks these newest first, with or without a status filter.
 CREATE INDEX tasks_newest_idx ON tasks (created_at DESC, id DESC);
 CREATE INDEX tasks_status_newest_idx ON tasks (status, created_at DESC, id DESC);
+-- Search: a LIKE on the lowercased title and description (0004).
+CREATE INDEX tasks_search_trgm_idx ON tasks
+    USING gin (lower(title || E'\n' || coalesce(description, '')) public.gin_trgm_ops);
+
+-- The filter pills' counts, kept by each statement that changes tasks; one row,
+-- created by the first change (0004).
+CREATE TABLE task_counts (
+    only_row  boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+    pending   bigint NOT NULL,
+    completed bigint NOT NULL
+);
 
 CREATE TABLE exports (
     id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
