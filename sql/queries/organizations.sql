@@ -1,25 +1,25 @@
--- name: list
+-- name: list_organizations
 SELECT id, name, schema_name AS "schemaName", created_at AS "createdAt"
 FROM public.organizations
 ORDER BY created_at, id;
 
--- name: insert
+-- name: insert_organization^
 INSERT INTO public.organizations (name, schema_name, schema_version)
-VALUES (%(name)s, %(schema_name)s, %(schema_version)s)
+VALUES (:name, :schema_name, :schema_version)
 RETURNING id, name, schema_name AS "schemaName", created_at AS "createdAt";
 
--- name: schema_of
-SELECT schema_name FROM public.organizations WHERE id = %(id)s;
+-- name: organization_schema$
+SELECT schema_name FROM public.organizations WHERE id = :id;
 
--- name: schema_by_id_or_name
-SELECT schema_name FROM public.organizations WHERE id::text = %(key)s OR schema_name = %(key)s;
+-- name: schema_by_id_or_name$
+SELECT schema_name FROM public.organizations WHERE id::text = :key OR schema_name = :key;
 
--- name: lock
+-- name: lock_organization^
 SELECT id, name, schema_name AS "schemaName", created_at AS "createdAt"
 FROM public.organizations
-WHERE id = %(id)s
+WHERE id = :id
 FOR UPDATE;
 
--- name: unregister
-DELETE FROM public.organizations WHERE id = %(id)s;
-INSERT INTO public.schema_drops (schema_name) VALUES (%(schema_name)s);
+-- name: unregister_organization!
+DELETE FROM public.organizations WHERE id = :id;
+INSERT INTO public.schema_drops (schema_name) VALUES (:schema_name);

@@ -6,7 +6,6 @@ organization (x-tenant-id and x-user-id), besides its schema name as confirmatio
 """
 from flask import Blueprint, current_app, g
 from psycopg2 import errors as pg_errors
-from psycopg2 import sql
 
 from taskflask.api.input import json_body, request_body
 from taskflask.data.organizations import (
@@ -15,6 +14,7 @@ from taskflask.data.organizations import (
     lock_organization,
     unregister_organization,
 )
+from taskflask.data.tenancy import enter_schema
 from taskflask.data.users import create_user, list_users, user_role
 from taskflask.db import database
 from taskflask.tenants.deletion import purge_schema
@@ -87,7 +87,7 @@ def delete(organization_id):
 
 def require_admin(cur, schema, user_id):
     """403 unless ``user_id`` is an admin of the tenant ``schema`` (in the caller's transaction)."""
-    cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+    enter_schema(cur, schema)
     try:
         role = user_role(cur, user_id)
     except pg_errors.UndefinedTable:  # a schema left without its tables has no admin

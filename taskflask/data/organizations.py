@@ -1,18 +1,17 @@
 """The tenant registry in public.organizations, and tenant schema creation."""
 from psycopg2 import sql
 
-from taskflask import queries
-from taskflask.tenants.migrations import new_schema_statements, run_statements
+from taskflask.data.migrations import run_statements
+from taskflask.data.queries import queries, text_of
+from taskflask.tenants.migrations import new_schema_statements
 
-Q = queries.load("organizations")
 # Under Citus (CITUS=1) a schema created with this on becomes a distributed schema.
 DISTRIBUTE_SCHEMA = "SET LOCAL citus.enable_schema_based_sharding TO on"
 
 
 def list_organizations(cur):
     """Every organization, oldest first."""
-    cur.execute(Q.list)
-    return cur.fetchall()
+    return list(queries.list_organizations(cur.connection))
 
 
 def create_organization(cur, name, schema_name, version=None, distributed=False):
@@ -26,18 +25,27 @@ def create_organization(cur, name, schema_name, version=None, distributed=False)
     statements, params, version = new_schema_statements(schema_name, version)
     if distributed:
         statements.insert(0, sql.SQL(DISTRIBUTE_SCHEMA))
-    run_statements(cur, [*statements, sql.SQL(Q.insert)],
+    run_statements(cur, [*statements, sql.SQL(text_of(queries.insert_organization))],
                    {**params, "name": name, "schema_name": schema_name, "schema_version": version},
                    one_by_one=distributed)
     return cur.fetchone()
 
 
+def organization_schema(cur, organization_id):
+    """The schema of organization ``organization_id``, or None."""
+    return queries.organization_schema(cur.connection, id=organization_id)
+
+
+def schema_by_id_or_name(cur, key):
+    """The schema of the organization whose id or schema name is ``key``, or None."""
+    return queries.schema_by_id_or_name(cur.connection, key=key)
+
+
 def lock_organization(cur, organization_id):
     """The organization, locked against concurrent deletes; None when there is none."""
-    cur.execute(Q.lock, {"id": organization_id})
-    return cur.fetchone()
+    return queries.lock_organization(cur.connection, id=organization_id)
 
 
 def unregister_organization(cur, organization_id, schema_name):
     """Remove the registry row and queue its schema for dropping (schema_drops)."""
-    cur.execute(Q.unregister, {"id": organization_id, "schema_name": schema_name})
+    queries.unregister_organization(cur.connection, id=organization_id, schema_name=schema_name)

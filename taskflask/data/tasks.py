@@ -1,9 +1,7 @@
 """Tasks of one tenant (run inside its transaction)."""
 from datetime import datetime, timezone
 
-from taskflask import queries
-
-Q = queries.load("tasks")
+from taskflask.data.queries import queries, tuple_queries
 
 
 def list_tasks(cur, limit, status=None, after=None):
@@ -12,9 +10,9 @@ def list_tasks(cur, limit, status=None, after=None):
     Returns (tasks as JSON texts, the key of the page's last task when more follow, else None).
     """
     after_created_at, after_id = after or (None, None)
-    with cur.connection.cursor() as tuples:  # plain tuples: a dict per row would cost more than the row
-        tuples.execute(Q.list, {"status": status, "limit": limit + 1,
-                                "after_created_at": after_created_at, "after_id": after_id})
+    # plain tuples: a dict per row would cost more than the row
+    with tuple_queries.list_tasks_cursor(cur.connection, status=status, limit=limit + 1,
+                                         after_created_at=after_created_at, after_id=after_id) as tuples:
         rows = tuples.fetchall()
     next_key = tuple(rows[limit - 1][1:]) if len(rows) > limit else None
     return [row[0] for row in rows[:limit]], next_key
@@ -22,14 +20,12 @@ def list_tasks(cur, limit, status=None, after=None):
 
 def create_task(cur, title, description, created_by):
     """Add a pending task."""
-    cur.execute(Q.insert, {"title": title, "description": description, "created_by": created_by})
-    return cur.fetchone()
+    return queries.insert_task(cur.connection, title=title, description=description, created_by=created_by)
 
 
 def get_task(cur, task_id):
     """One task, or None."""
-    cur.execute(Q.get, {"id": task_id})
-    return cur.fetchone()
+    return queries.get_task(cur.connection, id=task_id)
 
 
 def update_task(cur, task_id, changes):
@@ -38,12 +34,18 @@ def update_task(cur, task_id, changes):
     Completing sets completedAt once; a change that changes nothing leaves
     the row (and its updatedAt) alone.
     """
-    cur.execute(Q.update, {
-        "id": task_id,
-        "title": changes.get("title"),
-        "set_description": "description" in changes,
-        "description": changes.get("description"),
-        "status": changes.get("status"),
-        "now": datetime.now(timezone.utc),
-    })
-    return cur.fetchone() or get_task(cur, task_id)
+    updated = queries.update_task(
+        cur.connection,
+        id=task_id,
+        title=changes.get("title"),
+        set_description="description" in changes,
+        description=changes.get("description"),
+        status=changes.get("status"),
+        now=datetime.now(timezone.utc),
+    )
+    return updated or get_task(cur, task_id)
+
+
+def count_tasks(cur):
+    """How many tasks the tenant has."""
+    return queries.count_tasks(cur.connection)

@@ -11,10 +11,10 @@ import time
 import uuid
 from pathlib import Path
 
-from taskflask import queries
 from taskflask.data.exports import (
     claim_export,
     complete_export,
+    copy_csv,
     fail_export,
     forget_if_finished,
     release_export,
@@ -24,7 +24,6 @@ from taskflask.tenants.names import is_valid_schema_name
 from taskflask.web.errors import describe
 
 log = logging.getLogger(__name__)
-Q = queries.load("exports")
 # COPY hands over one row per write(): a large buffer turns 1M rows into ~270 write
 # syscalls instead of ~33,000 with the default 8 KiB.
 WRITE_BUFFER = 1024 * 1024
@@ -88,8 +87,7 @@ def write_export(database, conn, exports_dir, schema, export_id, claim):
                 database.transaction_on(conn, schema) as cur:
             if not start_attempt(cur, export_id, claim):
                 return None
-            cur.copy_expert(Q.copy_csv, out)
-            row_count = cur.rowcount
+            row_count = copy_csv(cur, out)
             out.flush()
             os.fsync(out.fileno())
             # Completed before the rename: that locks the export's row, so a stale

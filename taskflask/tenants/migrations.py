@@ -16,9 +16,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from psycopg2 import sql
-
-from taskflask import queries
+from taskflask.data import migrations as migration_sql
+from taskflask.data.tenancy import enter_schema
 from taskflask.settings import PROJECT_ROOT
 
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -27,15 +26,6 @@ FILE_NAME = re.compile(r"(\d{4})_(\w+)\.sql")
 NOT_A_SEPARATOR = re.compile(r"\$(\w*)\$.*?\$\1\$|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|;", re.DOTALL)
 # First key of taskflask's advisory locks; the second is the schema's hash.
 LOCK_NAMESPACE = 0x7A5C
-
-VERSION_TABLE = """
-CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    integer PRIMARY KEY,
-    name       text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-)"""
-
-Q = queries.load("migrations")
 
 
 @dataclass(frozen=True)
@@ -78,69 +68,34 @@ def latest_version(kind):
     return migrations(kind)[-1].version if migrations(kind) else 0
 
 
-def literal_sql(text):
-    """A fixed SQL text that can travel with %(name)s parameters (its % signs doubled)."""
-    return sql.SQL(text.replace("%", "%%"))
-
-
-def run_statements(cur, statements, params, one_by_one=False):
-    """Execute composed ``statements`` with ``params``: joined in one round trip, or one per execute (Citus)."""
-    if one_by_one:
-        for statement in statements:
-            cur.execute(statement, params)
-    else:
-        cur.execute(sql.SQL(";\n").join(statements), params)
-
-
 def migrate_schema(cur, schema, kind, target=None):
     """Bring ``schema`` to version ``target`` (the newest by default) inside the caller's transaction.
 
     A tenant's registry row gets its new version in the same transaction.
     Returns the versions applied (empty when it was already up to date).
     """
-    cur.execute("SELECT pg_advisory_xact_lock(%s, hashtext(%s))", (LOCK_NAMESPACE, schema))
-    cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
-    # Create the version table only when missing: the app's role may not create in public.
-    cur.execute("SELECT to_regclass('schema_migrations') IS NULL AS missing")
-    if cur.fetchone()["missing"]:
-        cur.execute(VERSION_TABLE)
-    cur.execute("SELECT version FROM schema_migrations")
-    applied = {row["version"] for row in cur.fetchall()}
+    migration_sql.lock_schema(cur, LOCK_NAMESPACE, schema)
+    enter_schema(cur, schema)
+    applied = migration_sql.applied_versions(cur)
     done = []
     for migration in migrations(kind):
         if migration.version in applied or (target is not None and migration.version > target):
             continue
-        for statement in migration.statements:
-            cur.execute(statement)
-        cur.execute(Q.record_migration, {"version": migration.version, "name": migration.name})
+        migration_sql.apply_migration(cur, migration)
         done.append(migration.version)
     if done and kind == "tenant":
-        cur.execute(Q.record_tenant_version, {"schema": schema, "version": max(applied | set(done))})
+        migration_sql.record_tenant_version(cur, schema, max(applied | set(done)))
     return done
 
 
 def new_schema_statements(schema, version=None):
     """The statements creating ``schema`` at ``version`` (the newest by default), for run_statements.
 
-    Returns (statements, params, version). A new schema needs no lock and no
-    look at what it has: it has nothing.
+    Returns (statements, params, version).
     """
     chosen = [m for m in migrations("tenant") if version is None or m.version <= version]
-    statements = [
-        sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)),
-        sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)),
-        sql.SQL(VERSION_TABLE),
-        *(literal_sql(statement) for m in chosen for statement in m.statements),
-        sql.SQL(Q.record_migrations),
-    ]
-    params = {"versions": [m.version for m in chosen], "names": [m.name for m in chosen]}
+    statements, params = migration_sql.new_schema_statements(schema, chosen)
     return statements, params, max(params["versions"], default=0)
-
-
-def tenant_schemas(cur):
-    """Every tenant schema named in the registry."""
-    cur.execute("SELECT schema_name FROM public.organizations ORDER BY schema_name")
-    return [row["schema_name"] for row in cur.fetchall()]
 
 
 def migrate_public(database):
