@@ -51,6 +51,3 @@ SET LOCAL lock_timeout = :timeout;
 -- name: try_run_lock
 -- Sent right after BEGIN in the same round trip; true when this run holds the lock.
 SELECT pg_try_advisory_xact_lock(:namespace, :key);
-
--- name: tenant_schemas
-SELECT schema_name FROM public.organizations ORDER BY schema_name;

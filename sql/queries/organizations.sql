@@ -8,6 +8,9 @@ INSERT INTO public.organizations (name, schema_name, schema_version)
 VALUES (:name, :schema_name, :schema_version)
 RETURNING id, name, schema_name AS "schemaName", created_at AS "createdAt";
 
+-- name: tenant_schemas
+SELECT schema_name FROM public.organizations ORDER BY schema_name;
+
 -- name: organization_schema$
 SELECT schema_name FROM public.organizations WHERE id = :id;
 

@@ -56,11 +56,6 @@ def migration_status(cur):
     return list(queries.migration_status(cur.connection))
 
 
-def tenant_schemas(cur):
-    """Every tenant schema named in the registry."""
-    return [row["schema_name"] for row in queries.tenant_schemas(cur.connection)]
-
-
 def literal_sql(text):
     """A fixed SQL text that can travel with %(name)s parameters (its % signs doubled)."""
     return sql.SQL(text.replace("%", "%%"))

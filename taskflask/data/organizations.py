@@ -31,6 +31,11 @@ def create_organization(cur, name, schema_name, version=None, distributed=False)
     return cur.fetchone()
 
 
+def tenant_schemas(cur):
+    """Every tenant schema named in the registry."""
+    return [row["schema_name"] for row in queries.tenant_schemas(cur.connection)]
+
+
 def organization_schema(cur, organization_id):
     """The schema of organization ``organization_id``, or None."""
     return queries.organization_schema(cur.connection, id=organization_id)

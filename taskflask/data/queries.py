@@ -17,15 +17,15 @@ from taskflask.settings import PROJECT_ROOT
 QUERIES_DIR = PROJECT_ROOT / "sql" / "queries"
 
 
-def load(**cursor_options):
-    """Every query of QUERIES_DIR, each run on a new cursor made with ``cursor_options``."""
-    return aiosql.from_path(QUERIES_DIR, "psycopg2", kwargs=cursor_options, mandatory_parameters=False)
+def load(path, **cursor_options):
+    """The queries of ``path`` (a file or QUERIES_DIR), each run on a new cursor made with ``cursor_options``."""
+    return aiosql.from_path(path, "psycopg2", kwargs=cursor_options, mandatory_parameters=False)
 
 
 # Rows as dicts, in the API's shape (its column aliases are the JSON keys).
-queries = load(cursor_factory=RealDictCursor)
-# Rows as tuples, for the hot paths where a dict per row costs more than the row.
-tuple_queries = load()
+queries = load(QUERIES_DIR, cursor_factory=RealDictCursor)
+# Rows as tuples, for GET /tasks, where a dict per row would cost more than the row.
+tuple_queries = load(QUERIES_DIR / "tasks.sql")
 
 
 def text_of(query):

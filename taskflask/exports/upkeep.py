@@ -18,7 +18,7 @@ from psycopg2 import errors as pg_errors
 from redis import RedisError
 
 from taskflask.data import exports as data
-from taskflask.data.migrations import tenant_schemas
+from taskflask.data.organizations import tenant_schemas
 from taskflask.exports.writer import export_path, remove_stale_parts
 
 log = logging.getLogger(__name__)
