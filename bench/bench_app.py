@@ -15,13 +15,13 @@ They exist only in this benchmark app.
 """
 from psycopg2 import sql
 
-from taskflask import queries
+from taskflask.data.queries import queries
 from taskflask.db import database
 from taskflask.web.app import create_app
 from taskflask.web.json_provider import json_array_response
 
 app = create_app()
-LIST_SQL = queries.load("tasks").list.replace("FROM tasks", "FROM {}.tasks")
+LIST_SQL = queries.list_tasks.sql.replace("FROM tasks", "FROM {}.tasks")
 PARAMS = {"status": None, "limit": 101, "after_created_at": None, "after_id": None}  # list_tasks asks limit + 1
 
 

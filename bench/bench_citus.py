@@ -28,11 +28,12 @@ import time
 from harness import ROOT, Taskflask, drop_database, log, recreate_database, save
 from psycopg2 import sql
 
-from taskflask import queries
+from taskflask.data.migrations import run_statements
 from taskflask.data.organizations import create_organization
+from taskflask.data.queries import queries, text_of
 from taskflask.db import Database
 from taskflask.tenants.migrate_run import migrate_tenants
-from taskflask.tenants.migrations import new_schema_statements, run_statements
+from taskflask.tenants.migrations import new_schema_statements
 
 CLUSTER_SH = ROOT.parent / "shared" / "citus" / "cluster.sh"
 PORT = int(os.environ.get("BENCH_CITUS_PORT", "59960"))  # and the next two, for the workers
@@ -69,7 +70,7 @@ class CitusCluster:
 def create_one_by_one(cur, name, schema):
     """create_organization on plain PostgreSQL, but one statement per execute as on Citus."""
     statements, params, version = new_schema_statements(schema)
-    run_statements(cur, [*statements, sql.SQL(queries.load("organizations").insert)],
+    run_statements(cur, [*statements, sql.SQL(text_of(queries.insert_organization))],
                    {**params, "name": name, "schema_name": schema, "schema_version": version}, one_by_one=True)
 
 

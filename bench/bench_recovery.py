@@ -25,8 +25,7 @@ import time
 import psycopg2
 from harness import BIN, REPEATS, WORK, Taskflask, log, save, wait_until
 
-from taskflask import queries
-from taskflask.data.exports import EXPORT_LOCK_NAMESPACE, create_export
+from taskflask.data.exports import EXPORT_LOCK_NAMESPACE, copy_csv, create_export
 from taskflask.db import Database
 from taskflask.exports.writer import WRITE_BUFFER, run_export
 
@@ -121,7 +120,7 @@ def bare_copy_seconds(database, schema, folder):
     start = time.perf_counter()
     with open(temporary, "wb", buffering=WRITE_BUFFER) as out, database.transaction(schema, read_only=True) as cur:
         cur.execute("SET LOCAL TimeZone TO 'UTC'")
-        cur.copy_expert(queries.load("exports").copy_csv, out)
+        copy_csv(cur, out)
         out.flush()
         os.fsync(out.fileno())
     os.replace(temporary, path)

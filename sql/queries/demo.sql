@@ -1,4 +1,4 @@
--- name: insert_tasks
+-- name: insert_demo_tasks!
 -- Demo data in one statement: every tenth task done, one task every 43 minutes up to now;
 -- the counts take them in the same statement.
 WITH added AS (
@@ -6,10 +6,10 @@ WITH added AS (
     SELECT 'Demo task ' || i,
            CASE WHEN i %% 3 = 0 THEN 'Details for demo task ' || i END,
            CASE WHEN i %% 10 = 0 THEN 'completed' ELSE 'pending' END,
-           CASE WHEN i %% 2 = 0 THEN %(admin)s::uuid ELSE %(member)s::uuid END,
+           CASE WHEN i %% 2 = 0 THEN :admin::uuid ELSE :member::uuid END,
            at, at, CASE WHEN i %% 10 = 0 THEN at + interval '1 hour' END
-    FROM generate_series(1, %(count)s) AS i,
-         LATERAL (SELECT now() - (%(count)s - i) * interval '43 minutes' AS at) AS t
+    FROM generate_series(1, :count) AS i,
+         LATERAL (SELECT now() - (:count - i) * interval '43 minutes' AS at) AS t
     RETURNING status
 )
 INSERT INTO task_counts AS c (pending, completed)

@@ -1,14 +1,14 @@
--- name: insert
+-- name: insert_export$
 INSERT INTO exports (requested_by)
-VALUES (%(requested_by)s)
+VALUES (:requested_by)
 RETURNING id;
 
--- name: track
+-- name: track_export!
 -- Every pending or processing export has a row in public.active_exports (ids only).
 INSERT INTO public.active_exports (export_id, schema_name, queue)
-VALUES (%(id)s, %(schema)s, %(queue)s);
+VALUES (:id, :schema, :queue);
 
--- name: get
+-- name: get_export^
 SELECT e.id, e.status, e.requested_by AS "requestedBy", e.row_count AS "rowCount",
        CASE WHEN e.status = 'completed' THEN '/exports/' || e.id || '/download' END AS "fileUrl",
        CASE WHEN e.status = 'failed' THEN e.error END AS error,
@@ -19,9 +19,9 @@ SELECT e.id, e.status, e.requested_by AS "requestedBy", e.row_count AS "rowCount
        u.name AS "requestedByName"
 FROM exports e
 LEFT JOIN users u ON u.id = e.requested_by
-WHERE e.id = %(id)s;
+WHERE e.id = :id;
 
--- name: list
+-- name: list_exports
 SELECT e.id, e.status, e.requested_by AS "requestedBy", e.row_count AS "rowCount",
        CASE WHEN e.status = 'completed' THEN '/exports/' || e.id || '/download' END AS "fileUrl",
        CASE WHEN e.status = 'failed' THEN e.error END AS error,
@@ -33,9 +33,10 @@ SELECT e.id, e.status, e.requested_by AS "requestedBy", e.row_count AS "rowCount
 FROM exports e
 LEFT JOIN users u ON u.id = e.requested_by
 ORDER BY e.created_at DESC, e.id DESC
-LIMIT %(limit)s;
+LIMIT :limit;
 
--- name: progress
+
+-- name: export_progress^
 -- What the attempt's worker is doing, read from the backend that holds its lock:
 -- copying (pg_stat_progress_copy, PostgreSQL 14+: its rows so far); starting
 -- (in start_attempt, or in the COPY statement before its progress row appears:
@@ -48,96 +49,96 @@ SELECT p.tuples_processed AS copying,
 FROM public.active_exports a
 JOIN pg_catalog.pg_locks l
   ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
- AND l.classid = %(namespace)s AND l.objid = a.lock_key::oid
+ AND l.classid = :namespace AND l.objid = a.lock_key::oid
  AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())
 JOIN pg_catalog.pg_stat_activity s ON s.pid = l.pid
 LEFT JOIN pg_catalog.pg_stat_progress_copy p ON p.pid = l.pid
-WHERE a.export_id = %(id)s;
+WHERE a.export_id = :id;
 
--- name: active
+-- name: active_export^
 SELECT id, status FROM exports WHERE status IN ('pending', 'processing');
 
--- name: state
-SELECT status, attempts FROM exports WHERE id = %(id)s;
+-- name: export_state^
+SELECT status, attempts FROM exports WHERE id = :id;
 
--- name: claim
+-- name: claim_export$
 -- Only one worker can move a pending export to processing; the attempt number
 -- it gets back guards its later updates against a stale worker. The count is
 -- the total of its progress.
 UPDATE exports
-SET status = 'processing', started_at = %(now)s, attempts = attempts + 1, error = NULL,
+SET status = 'processing', started_at = :now, attempts = attempts + 1, error = NULL,
     rows_expected = (SELECT count(*) FROM tasks)
-WHERE id = %(id)s AND status = 'pending'
+WHERE id = :id AND status = 'pending'
 RETURNING attempts;
 
--- name: track_claim
+-- name: track_claim$
 -- The attempt's lock key; its worker takes the lock at the start of the COPY's transaction.
 INSERT INTO public.active_exports AS a (export_id, schema_name, attempt, lock_key, claimed_at)
-VALUES (%(id)s, %(schema)s, %(attempt)s, hashtext(%(id)s::uuid::text || '/' || %(attempt)s), now())
+VALUES (:id, :schema, :attempt, hashtext(:id::uuid::text || '/' || :attempt), now())
 ON CONFLICT (export_id) DO UPDATE
 SET attempt = excluded.attempt, lock_key = excluded.lock_key, claimed_at = excluded.claimed_at
 RETURNING lock_key;
 
--- name: start_attempt
+-- name: start_attempt^
 -- The first statement of the COPY's transaction, in one round trip: the attempt's
 -- lock, held until the transaction ends (PostgreSQL releases it if the worker's
 -- connection dies), then whether the attempt still holds the export.
 SET LOCAL TimeZone TO 'UTC';
-SELECT pg_advisory_xact_lock(%(namespace)s, %(lock_key)s);
-SELECT 1 AS holds FROM exports WHERE id = %(id)s AND status = 'processing' AND attempts = %(attempt)s;
+SELECT pg_advisory_xact_lock(:namespace, :lock_key);
+SELECT 1 AS holds FROM exports WHERE id = :id AND status = 'processing' AND attempts = :attempt;
 
--- name: complete
+-- name: complete_export!
 UPDATE exports
-SET status = 'completed', row_count = %(row_count)s, completed_at = %(now)s
-WHERE id = %(id)s AND status = 'processing' AND attempts = %(attempt)s;
+SET status = 'completed', row_count = :row_count, completed_at = :now
+WHERE id = :id AND status = 'processing' AND attempts = :attempt;
 
--- name: release
+-- name: release_export!
 -- A failed or interrupted attempt that will run again: back to pending, reason kept.
 UPDATE exports
-SET status = 'pending', error = %(error)s, queued_at = %(now)s
-WHERE id = %(id)s AND status = 'processing' AND (%(attempt)s::int IS NULL OR attempts = %(attempt)s);
+SET status = 'pending', error = :error, queued_at = :now
+WHERE id = :id AND status = 'processing' AND (:attempt::int IS NULL OR attempts = :attempt);
 
--- name: take_back
+-- name: take_back_export!
 -- The sweeper's release of an attempt whose worker died or hung; skips a row the
 -- worker has locked (it is completing the export at this moment).
 UPDATE exports
-SET status = 'pending', error = %(error)s, queued_at = %(now)s
-WHERE id = (SELECT id FROM exports WHERE id = %(id)s AND status = 'processing' AND attempts = %(attempt)s
+SET status = 'pending', error = :error, queued_at = :now
+WHERE id = (SELECT id FROM exports WHERE id = :id AND status = 'processing' AND attempts = :attempt
             FOR UPDATE SKIP LOCKED);
 
--- name: give_up
+-- name: give_up_export!
 -- The sweeper's end of an export whose workers died too many times (skipping a locked row, as take_back).
 UPDATE exports
-SET status = 'failed', error = %(error)s, completed_at = %(now)s
-WHERE id = (SELECT id FROM exports WHERE id = %(id)s AND status = 'processing' AND attempts = %(attempt)s
+SET status = 'failed', error = :error, completed_at = :now
+WHERE id = (SELECT id FROM exports WHERE id = :id AND status = 'processing' AND attempts = :attempt
             FOR UPDATE SKIP LOCKED);
 
--- name: fail
+-- name: fail_export!
 -- The last attempt failed (attempt given), or the job could not be queued (pending).
 UPDATE exports
-SET status = 'failed', error = %(error)s, completed_at = %(now)s
-WHERE id = %(id)s
-  AND (status = 'pending' OR (status = 'processing' AND attempts = %(attempt)s::int));
+SET status = 'failed', error = :error, completed_at = :now
+WHERE id = :id
+  AND (status = 'pending' OR (status = 'processing' AND attempts = :attempt::int));
 
--- name: requeued
+-- name: mark_requeued!
 UPDATE public.active_exports
 SET attempt = NULL, lock_key = NULL, claimed_at = NULL, queued_at = now()
-WHERE export_id = %(id)s;
+WHERE export_id = :id;
 
--- name: untrack
-DELETE FROM public.active_exports WHERE export_id = %(id)s;
+-- name: untrack_export!
+DELETE FROM public.active_exports WHERE export_id = :id;
 
 -- name: lost_runs
 -- Processing exports whose worker is gone (its lock is free) or hung (running
 -- longer than stuck_after). A claim younger than the grace is left alone: its
 -- worker is between committing the claim and taking the lock.
-SELECT export_id, schema_name, attempt, claimed_at < now() - %(stuck_after)s AS hung
+SELECT export_id, schema_name, attempt, claimed_at < now() - :stuck_after AS hung
 FROM public.active_exports a
-WHERE (queue = %(queue)s OR queue IS NULL) AND attempt IS NOT NULL AND claimed_at < now() - %(grace)s
-  AND (claimed_at < now() - %(stuck_after)s OR NOT EXISTS (
+WHERE (queue = :queue OR queue IS NULL) AND attempt IS NOT NULL AND claimed_at < now() - :grace
+  AND (claimed_at < now() - :stuck_after OR NOT EXISTS (
         SELECT 1 FROM pg_catalog.pg_locks l
         WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
-          AND l.classid = %(namespace)s AND l.objid = a.lock_key::oid
+          AND l.classid = :namespace AND l.objid = a.lock_key::oid
           AND l.database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())))
 ORDER BY claimed_at;
 
@@ -145,26 +146,26 @@ ORDER BY claimed_at;
 -- Pending for too long: its job may have been lost with Redis. Queue it again.
 UPDATE public.active_exports
 SET queued_at = now()
-WHERE (queue = %(queue)s OR queue IS NULL) AND attempt IS NULL AND queued_at < now() - %(stuck_after)s
+WHERE (queue = :queue OR queue IS NULL) AND attempt IS NULL AND queued_at < now() - :stuck_after
 RETURNING export_id, schema_name;
 
 -- name: waiting_or_running
 SELECT id, CASE WHEN status = 'processing' THEN attempts END AS attempt, started_at, queued_at
 FROM exports WHERE status IN ('pending', 'processing');
 
--- name: retrack
+-- name: retrack_export!
 -- An active export that public.active_exports lost (one made by an older release,
 -- or a commit that reached a Citus worker node but not the coordinator).
 INSERT INTO public.active_exports (export_id, schema_name, attempt, lock_key, claimed_at, queued_at)
-SELECT %(id)s, %(schema)s, %(attempt)s::int,
-       CASE WHEN %(attempt)s::int IS NOT NULL THEN hashtext(%(id)s::uuid::text || '/' || %(attempt)s) END,
-       %(claimed_at)s, %(queued_at)s
+SELECT :id, :schema, :attempt::int,
+       CASE WHEN :attempt::int IS NOT NULL THEN hashtext(:id::uuid::text || '/' || :attempt) END,
+       :claimed_at, :queued_at
 ON CONFLICT (export_id) DO NOTHING;
 
--- name: expire
+-- name: expire_exports
 UPDATE exports
 SET status = 'expired'
-WHERE status = 'completed' AND completed_at < %(before)s
+WHERE status = 'completed' AND completed_at < :before
 RETURNING id;
 
 -- name: copy_csv

@@ -1,4 +1,4 @@
--- name: list
+-- name: list_tasks
 -- Keyset pagination: the page after (after_created_at, after_id), newest first,
 -- optionally only tasks whose title or description matches a LIKE pattern in
 -- any case (the lowercased text of both, the expression of tasks_search_trgm_idx).
@@ -16,19 +16,19 @@ SELECT json_build_object(
        t.created_at, t.id
 FROM tasks t
 LEFT JOIN users u ON u.id = t.created_by
-WHERE (%(status)s::text IS NULL OR t.status = %(status)s)
-  AND (%(pattern)s::text IS NULL OR lower(t.title || E'\n' || coalesce(t.description, '')) LIKE lower(%(pattern)s))
-  AND (%(after_created_at)s::timestamptz IS NULL
-       OR (t.created_at, t.id) < (%(after_created_at)s::timestamptz, %(after_id)s::uuid))
+WHERE (:status::text IS NULL OR t.status = :status)
+  AND (:pattern::text IS NULL OR lower(t.title || E'\n' || coalesce(t.description, '')) LIKE lower(:pattern))
+  AND (:after_created_at::timestamptz IS NULL
+       OR (t.created_at, t.id) < (:after_created_at::timestamptz, :after_id::uuid))
 ORDER BY t.created_at DESC, t.id DESC
-LIMIT %(limit)s;
+LIMIT :limit;
 
--- name: insert
+-- name: insert_task<!
 -- The task, its creator's name, and one more pending task in the counts (task_counts:
 -- created by the first task), in one statement.
 WITH task AS (
     INSERT INTO tasks (title, description, created_by)
-    VALUES (%(title)s, %(description)s, %(created_by)s)
+    VALUES (:title, :description, :created_by)
     RETURNING *
 ), counted AS (
     INSERT INTO task_counts AS c (pending, completed)
@@ -41,38 +41,38 @@ SELECT t.id, t.title, t.description, t.status, t.created_by AS "createdBy",
 FROM task t
 LEFT JOIN users u ON u.id = t.created_by;
 
--- name: get
+-- name: get_task^
 SELECT t.id, t.title, t.description, t.status, t.created_by AS "createdBy",
        t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.completed_at AS "completedAt",
        u.name AS "createdByName"
 FROM tasks t
 LEFT JOIN users u ON u.id = t.created_by
-WHERE t.id = %(id)s;
+WHERE t.id = :id;
 
--- name: update
+-- name: update_task<!
 -- Changes only what differs, so repeating a PATCH is a no-op (no row comes back).
 -- The row is locked first to read the status it had: a change of status moves
 -- one task between the counts, in the same statement.
 -- The time is a parameter: no now() inside CASE in an UPDATE (Citus refuses it).
 WITH old AS (
-    SELECT id, status FROM tasks WHERE id = %(id)s FOR UPDATE
+    SELECT id, status FROM tasks WHERE id = :id FOR UPDATE
 ), task AS (
     UPDATE tasks t
-    SET title        = coalesce(%(title)s, t.title),
-        description  = CASE WHEN %(set_description)s THEN %(description)s ELSE t.description END,
-        status       = coalesce(%(status)s, t.status),
+    SET title        = coalesce(:title, t.title),
+        description  = CASE WHEN :set_description THEN :description ELSE t.description END,
+        status       = coalesce(:status, t.status),
         completed_at = CASE
-                           WHEN coalesce(%(status)s, t.status) = 'pending' THEN NULL
+                           WHEN coalesce(:status, t.status) = 'pending' THEN NULL
                            WHEN t.status = 'completed' THEN t.completed_at
-                           ELSE %(now)s::timestamptz
+                           ELSE :now::timestamptz
                        END,
-        updated_at   = %(now)s::timestamptz
+        updated_at   = :now::timestamptz
     FROM old
     WHERE t.id = old.id
       AND (t.title, t.description, t.status) IS DISTINCT FROM
-          (coalesce(%(title)s, t.title),
-           CASE WHEN %(set_description)s THEN %(description)s ELSE t.description END,
-           coalesce(%(status)s, t.status))
+          (coalesce(:title, t.title),
+           CASE WHEN :set_description THEN :description ELSE t.description END,
+           coalesce(:status, t.status))
     RETURNING t.*, old.status AS old_status
 ), counted AS (
     UPDATE task_counts
@@ -87,12 +87,12 @@ SELECT t.id, t.title, t.description, t.status, t.created_by AS "createdBy",
 FROM task t
 LEFT JOIN users u ON u.id = t.created_by;
 
--- name: delete
+-- name: delete_task^
 -- Deletes the task if the user may (an admin, or its creator), and takes it out
 -- of the counts in the same statement. No row: no such task, or not allowed.
 WITH task AS (
     DELETE FROM tasks
-    WHERE id = %(id)s AND (%(is_admin)s OR created_by = %(user_id)s)
+    WHERE id = :id AND (:is_admin OR created_by = :user_id)
     RETURNING status
 ), counted AS (
     UPDATE task_counts
@@ -102,24 +102,28 @@ WITH task AS (
 )
 SELECT status FROM task;
 
--- name: counts
+-- name: kept_task_counts^
 -- The kept counts; no row until the tenant's first task.
 SELECT pending + completed AS total, pending, completed FROM task_counts;
 
--- name: search_counts
--- The tasks that match, by status, up to %(cap)s in all: exact when fewer match.
+-- name: search_task_counts^
+-- The tasks that match, by status, up to :cap in all: exact when fewer match.
 SELECT count(*) AS total,
        count(*) FILTER (WHERE status = 'pending') AS pending,
        count(*) FILTER (WHERE status = 'completed') AS completed
 FROM (SELECT status FROM tasks
-      WHERE lower(title || E'\n' || coalesce(description, '')) LIKE lower(%(pattern)s)
-      LIMIT %(cap)s) AS found;
+      WHERE lower(title || E'\n' || coalesce(description, '')) LIKE lower(:pattern)
+      LIMIT :cap) AS found;
 
--- name: capped_status_counts
+-- name: capped_task_counts^
 -- When the total reached the cap, each status is counted up to it on its own.
 SELECT (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'pending'
-                                AND lower(title || E'\n' || coalesce(description, '')) LIKE lower(%(pattern)s)
-                              LIMIT %(cap)s) AS found) AS pending,
+                                AND lower(title || E'\n' || coalesce(description, '')) LIKE lower(:pattern)
+                              LIMIT :cap) AS found) AS pending,
        (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'completed'
-                                AND lower(title || E'\n' || coalesce(description, '')) LIKE lower(%(pattern)s)
-                              LIMIT %(cap)s) AS found) AS completed;
+                                AND lower(title || E'\n' || coalesce(description, '')) LIKE lower(:pattern)
+                              LIMIT :cap) AS found) AS completed;
+
+-- name: count_tasks$
+-- Run in each tenant's own transaction: never one query across tenants.
+SELECT count(*) FROM tasks;

@@ -1,12 +1,12 @@
--- name: list
+-- name: list_users
 SELECT id, name, email, role, created_at AS "createdAt"
 FROM users
 ORDER BY created_at, id;
 
--- name: insert
+-- name: insert_user<!
 INSERT INTO users (name, email, role)
-VALUES (%(name)s, %(email)s, %(role)s)
+VALUES (:name, :email, :role)
 RETURNING id, name, email, role, created_at AS "createdAt";
 
--- name: role
-SELECT role FROM users WHERE id = %(id)s;
+-- name: user_role$
+SELECT role FROM users WHERE id = :id;

@@ -2,6 +2,7 @@
 from flask import Blueprint
 from redis import RedisError
 
+from taskflask.data.health import ping
 from taskflask.db import CONNECTION_ERRORS, database
 from taskflask.queue import huey
 from taskflask.web.openapi.operations import documented
@@ -20,8 +21,7 @@ def healthz():
 def postgres_ok():
     try:
         with database.transaction(read_only=True) as cur:
-            cur.execute("SELECT 1")
-        return True
+            return ping(cur)
     except CONNECTION_ERRORS:
         return False
 

@@ -10,7 +10,6 @@ from urllib.parse import quote
 
 from flask import Blueprint, current_app, g, request
 from psycopg2 import errors as pg_errors
-from psycopg2 import sql
 from redis import RedisError
 
 from taskflask.data.organizations import (
@@ -21,6 +20,7 @@ from taskflask.data.organizations import (
     search_organizations,
     unregister_organization,
 )
+from taskflask.data.tenancy import enter_schema
 from taskflask.data.users import create_user, list_users, user_role
 from taskflask.db import database
 from taskflask.tenants.jobs import enqueue_schema_drop
@@ -131,7 +131,7 @@ def delete(organization_id):
 
 def require_admin(cur, schema, user_id):
     """403 unless ``user_id`` is an admin of the tenant ``schema`` (in the caller's transaction)."""
-    cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+    enter_schema(cur, schema)
     try:
         role = user_role(cur, user_id)
     except pg_errors.UndefinedTable:  # a schema left without its tables has no admin

@@ -3,14 +3,20 @@ from urllib.parse import quote
 
 from flask import Blueprint, g, request
 
-from taskflask.web.input import json_body, query_args
 from taskflask.data.tasks import count_tasks, create_task, delete_task, list_tasks, update_task
 from taskflask.web.errors import ApiError, not_found
+from taskflask.web.input import json_body, query_args
 from taskflask.web.json_provider import json_array_response
 from taskflask.web.openapi.operations import documented
 from taskflask.web.pagination import decode_cursor, encode_cursor
-from taskflask.web.schemas import (TaskCountsQuerySchema, TaskCountsSchema, TaskCreateSchema, TaskListQuerySchema,
-                                   TaskSchema, TaskUpdateSchema)
+from taskflask.web.schemas import (
+    TaskCountsQuerySchema,
+    TaskCountsSchema,
+    TaskCreateSchema,
+    TaskListQuerySchema,
+    TaskSchema,
+    TaskUpdateSchema,
+)
 from taskflask.web.tenancy import load_tenant_from_headers, user_required
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")

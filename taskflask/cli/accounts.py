@@ -5,8 +5,8 @@ from flask.cli import with_appcontext
 from marshmallow import ValidationError
 from psycopg2 import errors as pg_errors
 
-from taskflask import queries
-from taskflask.data.organizations import create_organization
+from taskflask.data.demo import insert_demo_tasks
+from taskflask.data.organizations import create_organization, schema_by_id_or_name
 from taskflask.data.users import create_user
 from taskflask.db import database
 from taskflask.web.schemas import OrganizationCreateSchema, UserCreateSchema
@@ -25,11 +25,10 @@ def validated(schema, data):
 
 def find_schema(cur, organization):
     """The schema of an organization given by id or by schema name."""
-    cur.execute(queries.load("organizations").schema_by_id_or_name, {"key": organization})
-    row = cur.fetchone()
-    if row is None:
+    schema = schema_by_id_or_name(cur, organization)
+    if schema is None:
         raise click.ClickException(f"no organization {organization!r}")
-    return row["schema_name"]
+    return schema
 
 
 def add_organization(name, schema_name):
@@ -83,8 +82,7 @@ def seed_demo_command(schema_name):
     admin = add_user(schema_name, "Ada Admin", "ada@demo.example", "admin")
     member = add_user(schema_name, "Max Member", "max@demo.example", "member")
     with database.transaction(schema_name) as cur:
-        cur.execute(queries.load("demo").insert_tasks,
-                    {"admin": admin["id"], "member": member["id"], "count": DEMO_TASKS})
+        insert_demo_tasks(cur, admin["id"], member["id"], DEMO_TASKS)
     click.echo(f"organization {organization['id']} ({schema_name})")
     click.echo(f"admin  {admin['id']}  {admin['email']}")
     click.echo(f"member {member['id']}  {member['email']}")

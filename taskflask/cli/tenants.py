@@ -7,7 +7,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 from psycopg2 import errors as pg_errors
 
-from taskflask import queries
+from taskflask.data.migrations import migration_status
+from taskflask.data.tasks import number_of_tasks
 from taskflask.db import database
 from taskflask.tenants.backup import BackupError, backup_tenant, restore_tenant
 from taskflask.tenants.deletion import pending_drops, purge_schema
@@ -17,16 +18,14 @@ from taskflask.tenants.migrations import latest_version
 def registry_rows():
     """Every organization with its schema version and last migration failure."""
     with database.transaction(read_only=True) as cur:
-        cur.execute(queries.load("migrations").status)
-        return cur.fetchall()
+        return migration_status(cur)
 
 
 def task_count(schema):
     """How many tasks the tenant has, or None when its schema cannot be read."""
     try:
         with database.transaction(schema, read_only=True) as cur:
-            cur.execute(queries.load("tenants").task_count)
-            return cur.fetchone()["tasks"]
+            return number_of_tasks(cur)
     except pg_errors.UndefinedTable:
         return None
 

@@ -1,4 +1,6 @@
-"""Data access: small functions that take a cursor first and return plain dicts.
+"""The data layer: every SQL statement runs here, in small functions that take the transaction's cursor first.
 
-Their SQL lives in sql/queries/; schema names reach SQL only as identifiers.
+Named queries live in sql/queries/ (loaded by aiosql in queries.py) and rows
+come back as dicts; statements naming a schema or table are composed with
+psycopg2.sql.Identifier here, never pasted.
 """

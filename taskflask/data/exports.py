@@ -11,9 +11,8 @@ progress to read.
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from taskflask import queries
+from taskflask.data.queries import queries, text_of
 
-Q = queries.load("exports")
 # First key of the export locks (migrations use 0x7A5C with the schema's hash).
 EXPORT_LOCK_NAMESPACE = 0x7A5E
 
@@ -42,22 +41,19 @@ def _now():
 
 def create_export(cur, schema, requested_by, queue):
     """A pending export whose job goes to ``queue``; returns its id. Raises UniqueViolation while another is active."""
-    cur.execute(Q.insert, {"requested_by": requested_by})
-    export_id = cur.fetchone()["id"]
-    cur.execute(Q.track, {"id": export_id, "schema": schema, "queue": queue})
+    export_id = queries.insert_export(cur.connection, requested_by=requested_by)
+    queries.track_export(cur.connection, id=export_id, schema=schema, queue=queue)
     return export_id
 
 
 def active_export(cur):
     """The tenant's pending or processing export, or None."""
-    cur.execute(Q.active)
-    return cur.fetchone()
+    return queries.active_export(cur.connection)
 
 
 def rows_written(cur, export):
     """Rows the running attempt of ``export`` has written so far; None when no worker holds it."""
-    cur.execute(Q.progress, {"id": export["id"], "namespace": EXPORT_LOCK_NAMESPACE})
-    worker = cur.fetchone()
+    worker = queries.export_progress(cur.connection, id=export["id"], namespace=EXPORT_LOCK_NAMESPACE)
     if worker is None:
         return None
     if worker["copying"] is not None:
@@ -71,8 +67,7 @@ def _with_progress(cur, export):
         return export
     written = rows_written(cur, export)
     if written is None:  # finished a moment ago, or its worker died
-        cur.execute(Q.get, {"id": export["id"]})
-        fresh = cur.fetchone()
+        fresh = queries.get_export(cur.connection, id=export["id"])
         if fresh["status"] != "processing":
             return fresh
         written = 0
@@ -82,24 +77,20 @@ def _with_progress(cur, export):
 
 def get_export(cur, export_id):
     """One export in the API's shape (a running one with its progress), or None."""
-    cur.execute(Q.get, {"id": export_id})
-    return _with_progress(cur, cur.fetchone())
+    return _with_progress(cur, queries.get_export(cur.connection, id=export_id))
 
 
 def list_exports(cur, limit=100):
     """The newest exports."""
-    cur.execute(Q.list, {"limit": limit})
-    return [_with_progress(cur, export) for export in cur.fetchall()]
+    return [_with_progress(cur, export) for export in list(queries.list_exports(cur.connection, limit=limit))]
 
 
 def claim_export(cur, schema, export_id):
     """pending -> processing; the Claim, or None when someone else has it or it is done."""
-    cur.execute(Q.claim, {"id": export_id, "now": _now()})
-    row = cur.fetchone()
-    if row is None:
+    attempt = queries.claim_export(cur.connection, id=export_id, now=_now())
+    if attempt is None:
         return None
-    cur.execute(Q.track_claim, {"id": export_id, "schema": schema, "attempt": row["attempts"]})
-    return Claim(row["attempts"], cur.fetchone()["lock_key"])
+    return Claim(attempt, queries.track_claim(cur.connection, id=export_id, schema=schema, attempt=attempt))
 
 
 def start_attempt(cur, export_id, claim):
@@ -107,96 +98,91 @@ def start_attempt(cur, export_id, claim):
 
     False if the attempt was taken back before its worker got here.
     """
-    cur.execute(Q.start_attempt, {"id": export_id, "attempt": claim.attempt,
-                                  "namespace": EXPORT_LOCK_NAMESPACE, "lock_key": claim.lock_key})
-    return cur.fetchone() is not None
+    return queries.start_attempt(cur.connection, id=export_id, attempt=claim.attempt,
+                                 namespace=EXPORT_LOCK_NAMESPACE, lock_key=claim.lock_key) is not None
+
+
+def copy_csv(cur, out):
+    """Stream the tenant's tasks as CSV into the binary file ``out``; returns the row count."""
+    cur.copy_expert(text_of(queries.copy_csv), out)
+    return cur.rowcount
 
 
 def complete_export(cur, export_id, attempt, row_count):
     """processing -> completed with its row count; False unless ``attempt`` still holds it."""
-    cur.execute(Q.complete, {"id": export_id, "attempt": attempt, "row_count": row_count, "now": _now()})
-    if cur.rowcount != 1:
+    if queries.complete_export(cur.connection, id=export_id, attempt=attempt, row_count=row_count, now=_now()) != 1:
         return False
-    cur.execute(Q.untrack, {"id": export_id})
+    queries.untrack_export(cur.connection, id=export_id)
     return True
 
 
 def release_export(cur, export_id, error, attempt=None):
     """processing -> pending so that it runs again (attempt None: whichever attempt holds it)."""
-    cur.execute(Q.release, {"id": export_id, "attempt": attempt, "error": error, "now": _now()})
-    return _requeued(cur, export_id)
+    released = queries.release_export(cur.connection, id=export_id, attempt=attempt, error=error, now=_now())
+    return _requeued(cur, export_id, released)
 
 
-def _requeued(cur, export_id):
-    if cur.rowcount != 1:
+def _requeued(cur, export_id, changed):
+    if changed != 1:
         return False
-    cur.execute(Q.requeued, {"id": export_id})
+    queries.mark_requeued(cur.connection, id=export_id)
     return True
 
 
 def fail_export(cur, export_id, error, attempt=None):
     """pending (or the given processing attempt) -> failed, with the reason."""
-    cur.execute(Q.fail, {"id": export_id, "attempt": attempt, "error": error, "now": _now()})
-    if cur.rowcount != 1:
+    if queries.fail_export(cur.connection, id=export_id, attempt=attempt, error=error, now=_now()) != 1:
         return False
-    cur.execute(Q.untrack, {"id": export_id})
+    queries.untrack_export(cur.connection, id=export_id)
     return True
 
 
 def forget_if_finished(cur, export_id):
     """Drop the export's active_exports row unless the export is pending or processing."""
-    cur.execute(Q.state, {"id": export_id})
-    row = cur.fetchone()
+    row = queries.export_state(cur.connection, id=export_id)
     if row is None or row["status"] not in ("pending", "processing"):
-        cur.execute(Q.untrack, {"id": export_id})
+        queries.untrack_export(cur.connection, id=export_id)
 
 
 def forget_export(cur, export_id):
     """Drop the export's active_exports row (its tenant is gone)."""
-    cur.execute(Q.untrack, {"id": export_id})
+    queries.untrack_export(cur.connection, id=export_id)
 
 
 def lost_runs(cur, queue, grace, stuck_after):
     """Attempts of ``queue``'s exports whose lock is free (worker dead) or that run past ``stuck_after``."""
-    cur.execute(Q.lost_runs, {"queue": queue, "grace": grace, "stuck_after": stuck_after,
-                              "namespace": EXPORT_LOCK_NAMESPACE})
-    return [LostRun(str(row["export_id"]), row["schema_name"], row["attempt"], row["hung"])
-            for row in cur.fetchall()]
+    rows = queries.lost_runs(cur.connection, queue=queue, grace=grace, stuck_after=stuck_after,
+                             namespace=EXPORT_LOCK_NAMESPACE)
+    return [LostRun(str(row["export_id"]), row["schema_name"], row["attempt"], row["hung"]) for row in rows]
 
 
 def take_back(cur, run, error):
     """The lost attempt -> pending; False if it finished or its worker is completing it right now."""
-    cur.execute(Q.take_back, {"id": run.export_id, "attempt": run.attempt, "error": error, "now": _now()})
-    return _requeued(cur, run.export_id)
+    taken = queries.take_back_export(cur.connection, id=run.export_id, attempt=run.attempt, error=error, now=_now())
+    return _requeued(cur, run.export_id, taken)
 
 
 def give_up(cur, run, error):
     """The lost attempt -> failed (it was the last one); False as for take_back."""
-    cur.execute(Q.give_up, {"id": run.export_id, "attempt": run.attempt, "error": error, "now": _now()})
-    if cur.rowcount != 1:
+    if queries.give_up_export(cur.connection, id=run.export_id, attempt=run.attempt, error=error, now=_now()) != 1:
         return False
-    cur.execute(Q.untrack, {"id": run.export_id})
+    queries.untrack_export(cur.connection, id=run.export_id)
     return True
 
 
 def requeue_waiting(cur, queue, stuck_after):
     """``queue``'s exports pending longer than ``stuck_after`` (job lost?): [(schema, id)], marked queued now."""
-    cur.execute(Q.requeue_waiting, {"queue": queue, "stuck_after": stuck_after})
-    return [(row["schema_name"], str(row["export_id"])) for row in cur.fetchall()]
+    rows = queries.requeue_waiting(cur.connection, queue=queue, stuck_after=stuck_after)
+    return [(row["schema_name"], str(row["export_id"])) for row in rows]
 
 
 def track_untracked(cur, schema):
     """Give every pending or processing export of ``schema`` its active_exports row; returns how many lacked one."""
-    cur.execute(Q.waiting_or_running)
-    added = 0
-    for export in cur.fetchall():
-        cur.execute(Q.retrack, {"id": export["id"], "schema": schema, "attempt": export["attempt"],
-                                "claimed_at": export["started_at"], "queued_at": export["queued_at"]})
-        added += cur.rowcount
-    return added
+    return sum(queries.retrack_export(cur.connection, id=export["id"], schema=schema, attempt=export["attempt"],
+                                      claimed_at=export["started_at"], queued_at=export["queued_at"])
+               for export in list(queries.waiting_or_running(cur.connection)))
 
 
 def expire_exports(cur, ttl: timedelta):
     """completed -> expired for exports older than ``ttl``; returns their ids."""
-    cur.execute(Q.expire, {"before": _now() - ttl})
-    return [row["id"] for row in cur.fetchall()]
+    return [row["id"] for row in queries.expire_exports(cur.connection, before=_now() - ttl)]

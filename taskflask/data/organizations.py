@@ -3,10 +3,10 @@ import re
 
 from psycopg2 import sql
 
-from taskflask import queries
-from taskflask.tenants.migrations import new_schema_statements, run_statements
+from taskflask.data.migrations import run_statements
+from taskflask.data.queries import queries, text_of
+from taskflask.tenants.migrations import new_schema_statements
 
-Q = queries.load("organizations")
 # Under Citus (CITUS=1) a schema created with this on becomes a distributed schema.
 DISTRIBUTE_SCHEMA = "SET LOCAL citus.enable_schema_based_sharding TO on"
 TRIGRAM = re.compile(r"[^\W_]{3}")
@@ -14,8 +14,7 @@ TRIGRAM = re.compile(r"[^\W_]{3}")
 
 def list_organizations(cur):
     """Every organization, oldest first."""
-    cur.execute(Q.list)
-    return cur.fetchall()
+    return list(queries.list_organizations(cur.connection))
 
 
 def like_pattern(text):
@@ -35,18 +34,16 @@ def search_organizations(cur, q, limit, after=None):
     Returns (organizations, the key of the page's last one when more follow, else None).
     """
     after_name, after_id = after or (None, None)
-    query = Q.search_by_trigrams if q and has_trigram(q) else Q.search
-    cur.execute(query, {"pattern": like_pattern(q) if q else None, "limit": limit + 1,
-                           "after_name": after_name, "after_id": after_id})
-    rows = cur.fetchall()
+    query = queries.search_organizations_by_trigrams if q and has_trigram(q) else queries.search_organizations
+    rows = list(query(cur.connection, pattern=like_pattern(q) if q else None, limit=limit + 1,
+                      after_name=after_name, after_id=after_id))
     next_key = (rows[limit - 1]["name"], rows[limit - 1]["id"]) if len(rows) > limit else None
     return rows[:limit], next_key
 
 
 def get_organization(cur, organization_id):
     """One organization, or None."""
-    cur.execute(Q.get, {"id": organization_id})
-    return cur.fetchone()
+    return queries.get_organization(cur.connection, id=organization_id)
 
 
 def create_organization(cur, name, schema_name, version=None, distributed=False):
@@ -60,18 +57,32 @@ def create_organization(cur, name, schema_name, version=None, distributed=False)
     statements, params, version = new_schema_statements(schema_name, version)
     if distributed:
         statements.insert(0, sql.SQL(DISTRIBUTE_SCHEMA))
-    run_statements(cur, [*statements, sql.SQL(Q.insert)],
+    run_statements(cur, [*statements, sql.SQL(text_of(queries.insert_organization))],
                    {**params, "name": name, "schema_name": schema_name, "schema_version": version},
                    one_by_one=distributed)
     return cur.fetchone()
 
 
+def tenant_schemas(cur):
+    """Every tenant schema named in the registry."""
+    return [row["schema_name"] for row in queries.tenant_schemas(cur.connection)]
+
+
+def organization_schema(cur, organization_id):
+    """The schema of organization ``organization_id``, or None."""
+    return queries.organization_schema(cur.connection, id=organization_id)
+
+
+def schema_by_id_or_name(cur, key):
+    """The schema of the organization whose id or schema name is ``key``, or None."""
+    return queries.schema_by_id_or_name(cur.connection, key=key)
+
+
 def lock_organization(cur, organization_id):
     """The organization, locked against concurrent deletes; None when there is none."""
-    cur.execute(Q.lock, {"id": organization_id})
-    return cur.fetchone()
+    return queries.lock_organization(cur.connection, id=organization_id)
 
 
 def unregister_organization(cur, organization_id, schema_name):
     """Remove the registry row and queue its schema for dropping (schema_drops)."""
-    cur.execute(Q.unregister, {"id": organization_id, "schema_name": schema_name})
+    queries.unregister_organization(cur.connection, id=organization_id, schema_name=schema_name)

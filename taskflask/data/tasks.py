@@ -1,9 +1,8 @@
 """Tasks of one tenant (run inside its transaction)."""
 from datetime import datetime, timezone
 
-from taskflask import queries
+from taskflask.data.queries import queries, tuple_queries
 
-Q = queries.load("tasks")
 # A search's counts stop there: counting every match of a common word would read most of the table.
 SEARCH_COUNT_CAP = 10_000
 
@@ -22,9 +21,9 @@ def list_tasks(cur, limit, status=None, after=None, search=None):
     """
     after_created_at, after_id = after or (None, None)
     pattern = contains_pattern(search) if search else None
-    with cur.connection.cursor() as tuples:  # plain tuples: a dict per row would cost more than the row
-        tuples.execute(Q.list, {"status": status, "pattern": pattern, "limit": limit + 1,
-                                "after_created_at": after_created_at, "after_id": after_id})
+    # plain tuples: a dict per row would cost more than the row
+    with tuple_queries.list_tasks_cursor(cur.connection, status=status, pattern=pattern, limit=limit + 1,
+                                         after_created_at=after_created_at, after_id=after_id) as tuples:
         rows = tuples.fetchall()
     next_key = tuple(rows[limit - 1][1:]) if len(rows) > limit else None
     return [row[0] for row in rows[:limit]], next_key
@@ -32,14 +31,12 @@ def list_tasks(cur, limit, status=None, after=None, search=None):
 
 def create_task(cur, title, description, created_by):
     """Add a pending task (and count it)."""
-    cur.execute(Q.insert, {"title": title, "description": description, "created_by": created_by})
-    return cur.fetchone()
+    return queries.insert_task(cur.connection, title=title, description=description, created_by=created_by)
 
 
 def get_task(cur, task_id):
     """One task, or None."""
-    cur.execute(Q.get, {"id": task_id})
-    return cur.fetchone()
+    return queries.get_task(cur.connection, id=task_id)
 
 
 def update_task(cur, task_id, changes):
@@ -48,15 +45,16 @@ def update_task(cur, task_id, changes):
     Completing sets completedAt once, reopening clears it, and the counts follow
     the status; a change that changes nothing leaves the row (and its updatedAt) alone.
     """
-    cur.execute(Q.update, {
-        "id": task_id,
-        "title": changes.get("title"),
-        "set_description": "description" in changes,
-        "description": changes.get("description"),
-        "status": changes.get("status"),
-        "now": datetime.now(timezone.utc),
-    })
-    return cur.fetchone() or get_task(cur, task_id)
+    updated = queries.update_task(
+        cur.connection,
+        id=task_id,
+        title=changes.get("title"),
+        set_description="description" in changes,
+        description=changes.get("description"),
+        status=changes.get("status"),
+        now=datetime.now(timezone.utc),
+    )
+    return updated or get_task(cur, task_id)
 
 
 def delete_task(cur, task_id, user_id, is_admin):
@@ -64,8 +62,7 @@ def delete_task(cur, task_id, user_id, is_admin):
 
     Returns "deleted", "forbidden" (it exists but is not theirs) or "missing".
     """
-    cur.execute(Q.delete, {"id": task_id, "user_id": user_id, "is_admin": is_admin})
-    if cur.fetchone():
+    if queries.delete_task(cur.connection, id=task_id, user_id=user_id, is_admin=is_admin):
         return "deleted"
     return "forbidden" if get_task(cur, task_id) else "missing"
 
@@ -78,12 +75,14 @@ def count_tasks(cur, search=None):
     counts a search that matches fewer; only a capped one counts each status again.
     """
     if not search:
-        cur.execute(Q.counts)
-        return cur.fetchone() or {"total": 0, "pending": 0, "completed": 0}
+        return queries.kept_task_counts(cur.connection) or {"total": 0, "pending": 0, "completed": 0}
     params = {"pattern": contains_pattern(search), "cap": SEARCH_COUNT_CAP}
-    cur.execute(Q.search_counts, params)
-    counts = cur.fetchone()
+    counts = dict(queries.search_task_counts(cur.connection, **params))
     if counts["total"] >= SEARCH_COUNT_CAP:
-        cur.execute(Q.capped_status_counts, params)
-        counts.update(cur.fetchone(), capped=True)
+        counts.update(queries.capped_task_counts(cur.connection, **params), capped=True)
     return counts
+
+
+def number_of_tasks(cur):
+    """How many tasks the tenant has (a count(*), for operators)."""
+    return queries.count_tasks(cur.connection)

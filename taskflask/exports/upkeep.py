@@ -18,8 +18,8 @@ from psycopg2 import errors as pg_errors
 from redis import RedisError
 
 from taskflask.data import exports as data
+from taskflask.data.organizations import tenant_schemas
 from taskflask.exports.files import export_path, remove_stale_parts
-from taskflask.tenants.migrations import tenant_schemas
 
 log = logging.getLogger(__name__)
 SWEEP_INTERVAL = 2.0  # seconds

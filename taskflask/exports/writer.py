@@ -8,10 +8,10 @@ another worker the moment this one's connection dies.
 import logging
 import os
 
-from taskflask import queries
 from taskflask.data.exports import (
     claim_export,
     complete_export,
+    copy_csv,
     fail_export,
     forget_if_finished,
     release_export,
@@ -21,7 +21,6 @@ from taskflask.exports.files import export_path, remove_other_parts, temporary_p
 from taskflask.failures import describe
 
 log = logging.getLogger(__name__)
-Q = queries.load("exports")
 # COPY hands over one row per write(): a large buffer turns 1M rows into ~270 write
 # syscalls instead of ~33,000 with the default 8 KiB.
 WRITE_BUFFER = 1024 * 1024
@@ -52,8 +51,7 @@ def write_export(database, conn, exports_dir, schema, export_id, claim):
                 database.transaction_on(conn, schema) as cur:
             if not start_attempt(cur, export_id, claim):
                 return None
-            cur.copy_expert(Q.copy_csv, out)
-            row_count = cur.rowcount
+            row_count = copy_csv(cur, out)
             out.flush()
             os.fsync(out.fileno())
             # Completed before the rename: that locks the export's row, so a stale

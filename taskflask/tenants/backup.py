@@ -14,14 +14,11 @@ import zipfile
 from graphlib import TopologicalSorter
 from pathlib import Path
 
-from psycopg2 import sql
-
-from taskflask import queries
+from taskflask.data import backup as backup_sql
 from taskflask.data.organizations import create_organization
 from taskflask.tenants.migrations import latest_version, migrate_schema
 from taskflask.tenants.names import schema_name_problem
 
-Q = queries.load("backup")
 FORMAT = "taskflask-tenant-backup"
 FORMAT_VERSION = 1
 
@@ -32,24 +29,10 @@ class BackupError(Exception):
 
 def tables_in_load_order(cur, schema):
     """The schema's tables, each after the tables it references."""
-    cur.execute(Q.tables, {"schema": schema})
-    graph = {row["name"]: set() for row in cur.fetchall()}
-    cur.execute(Q.references, {"schema": schema})
-    for row in cur.fetchall():
-        graph[row["name"]].add(row["referenced"])
+    graph = {name: set() for name in backup_sql.table_names(cur, schema)}
+    for name, referenced in backup_sql.references(cur, schema):
+        graph[name].add(referenced)
     return list(TopologicalSorter(graph).static_order())
-
-
-def columns_of(cur, schema, table):
-    """The stored columns of a table, in order (generated ones are recomputed on load)."""
-    cur.execute(Q.columns, {"schema": schema, "table": table})
-    return [row["name"] for row in cur.fetchall()]
-
-
-def copy_statement(schema, table, columns, direction):
-    """``COPY schema.table (columns) TO STDOUT`` or ``FROM STDIN``."""
-    return sql.SQL("COPY {} ({}) " + direction).format(
-        sql.Identifier(schema, table), sql.SQL(", ").join(map(sql.Identifier, columns)))
 
 
 def backup_tenant(database, schema, path):
@@ -67,19 +50,17 @@ def write_backup(database, schema, path):
     """The tables of ``schema``, read in one snapshot, into a new zip at ``path``."""
     with database.transaction(schema, read_only=True) as cur, \
             zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        cur.execute(Q.organization, {"schema": schema})
-        organization = cur.fetchone()
-        if organization is None:
+        backup_sql.read_in_one_snapshot(cur)
+        name = backup_sql.organization_name(cur, schema)
+        if name is None:
             raise BackupError(f"No organization has the schema {schema!r}.")
-        cur.execute(Q.version)
         manifest = {"format": FORMAT, "formatVersion": FORMAT_VERSION, "schema": schema,
-                    "name": organization["name"], "version": cur.fetchone()["version"], "tables": []}
+                    "name": name, "version": backup_sql.schema_version(cur), "tables": []}
         for table in tables_in_load_order(cur, schema):
-            columns = columns_of(cur, schema, table)
+            columns = backup_sql.columns_of(cur, schema, table)
             with archive.open(f"tables/{table}.copy", "w") as out:
-                cur.copy_expert(copy_statement(schema, table, columns, "TO STDOUT"), out)
-            manifest["tables"].append({"name": table, "columns": columns, "rows": cur.rowcount})
+                rows = backup_sql.copy_out(cur, schema, table, columns, out)
+            manifest["tables"].append({"name": table, "columns": columns, "rows": rows})
         archive.writestr("manifest.json", json.dumps(manifest, indent=1))
     return manifest
 
@@ -114,6 +95,6 @@ def restore_tenant(database, path, schema, name=None, distributed=False):
                                                version=manifest["version"], distributed=distributed)
             for table in manifest["tables"]:
                 with archive.open(f"tables/{table['name']}.copy") as rows:
-                    cur.copy_expert(copy_statement(schema, table["name"], table["columns"], "FROM STDIN"), rows)
+                    backup_sql.copy_in(cur, schema, table["name"], table["columns"], rows)
             migrate_schema(cur, schema, "tenant")
     return organization

@@ -8,10 +8,9 @@ that predate CITUS=1.
 """
 import psycopg2
 
-from taskflask import queries
+from taskflask.data.citus import distribute_schema, is_distributed, make_reference_table, undistributed_schemas
 from taskflask.failures import describe
 
-Q = queries.load("citus")
 # Public tables that a tenant's queries join: a copy on every node lets the
 # tenant check (registry row and user in one statement) run on the tenant's worker.
 REFERENCE_TABLES = ("public.organizations",)
@@ -22,9 +21,8 @@ def make_reference_tables(database):
     made = []
     with database.transaction() as cur:
         for table in REFERENCE_TABLES:
-            cur.execute(Q.is_distributed, {"table": table})
-            if not cur.fetchone()["distributed"]:
-                cur.execute(Q.create_reference_table, {"table": table})
+            if not is_distributed(cur, table):
+                make_reference_table(cur, table)
                 made.append(table)
     return made
 
@@ -36,14 +34,12 @@ def distribute_schemas(database):
     emptied. Returns {schema: None once distributed, else why Citus refused it}.
     """
     with database.transaction(read_only=True) as cur:
-        cur.execute(Q.undistributed_schemas)
-        schemas = [row["schema_name"] for row in cur.fetchall()]
+        schemas = undistributed_schemas(cur)
     results = {}
     for schema in schemas:
         try:
             with database.transaction() as cur:
-                cur.execute(Q.distribute_schema, {"schema": schema})
-                cur.execute(Q.drop_local_copies, {"schema": schema})
+                distribute_schema(cur, schema)
             results[schema] = None
         except psycopg2.Error as error:  # one schema Citus refuses must not stop the others
             if error.pgcode is None:  # the connection broke: not this schema's doing

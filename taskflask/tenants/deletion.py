@@ -20,12 +20,9 @@ foreign keys first, then indexes, then each bare table.
 import shutil
 from functools import partial
 
-from psycopg2 import sql
-
-from taskflask import queries
+from taskflask.data import schema_drop
 from taskflask.exports.files import exports_folder
 
-Q = queries.load("schema_drop")
 # Tables per transaction: a table with its indexes, TOAST table, row type and
 # constraints takes about 10 locks, so 4 stay under the default 64 per transaction.
 TABLES_PER_BATCH = 4
@@ -33,28 +30,18 @@ TABLES_PER_BATCH = 4
 
 def drop_some_tables(cur, schema, limit=TABLES_PER_BATCH):
     """Drop up to ``limit`` tables of ``schema`` in the caller's transaction; returns how many."""
-    cur.execute(Q.some_tables, {"schema": schema, "limit": limit})
-    names = [row["name"] for row in cur.fetchall()]
+    names = schema_drop.some_tables(cur, schema, limit)
     if names:
-        cur.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(
-            sql.SQL(", ").join(sql.Identifier(schema, name) for name in names)))
+        schema_drop.drop_tables(cur, schema, names)
     return len(names)
 
 
 def drop_next_object(cur, schema):
     """Drop one object of ``schema`` (a foreign key, else an index, else a table); returns how many (0 or 1)."""
-    cur.execute(Q.next_object, {"schema": schema})
-    found = cur.fetchone()
+    found = schema_drop.next_object(cur, schema)
     if found is None:
         return 0
-    table = sql.Identifier(schema, found["table_name"])
-    if found["kind"] == "foreign key":
-        cur.execute(sql.SQL("ALTER TABLE IF EXISTS {} DROP CONSTRAINT IF EXISTS {}").format(
-            table, sql.Identifier(found["name"])))
-    elif found["kind"] == "index":
-        cur.execute(sql.SQL("DROP INDEX IF EXISTS {}").format(sql.Identifier(schema, found["name"])))
-    else:
-        cur.execute(sql.SQL("DROP TABLE IF EXISTS {} CASCADE").format(table))
+    schema_drop.drop_object(cur, schema, found)
     return 1
 
 
@@ -67,8 +54,7 @@ def purge_schema(database, exports_dir, schema, batch=TABLES_PER_BATCH, citus=Fa
     ``citus``: one object per transaction (see above).
     """
     with database.transaction(read_only=True) as cur:
-        cur.execute(Q.is_pending, {"schema": schema})
-        if not cur.fetchone()["pending"]:
+        if not schema_drop.is_pending(cur, schema):
             return False
     drop_batch = drop_next_object if citus else partial(drop_some_tables, limit=batch)
     while True:
@@ -77,13 +63,11 @@ def purge_schema(database, exports_dir, schema, batch=TABLES_PER_BATCH, citus=Fa
                 break
     shutil.rmtree(exports_folder(exports_dir, schema), ignore_errors=True)
     with database.transaction() as cur:
-        cur.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema)))
-        cur.execute(Q.finish, {"schema": schema})
+        schema_drop.drop_schema(cur, schema)
     return True
 
 
 def pending_drops(database):
     """Schemas of deleted organizations whose drop has not finished."""
     with database.transaction(read_only=True) as cur:
-        cur.execute(Q.pending)
-        return [row["schema_name"] for row in cur.fetchall()]
+        return schema_drop.pending_drops(cur)

@@ -13,14 +13,13 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from taskflask import queries
-from taskflask.db import CONNECTION_ERRORS, Database, begin_statement
+from taskflask.data import migrations as migration_sql
+from taskflask.db import CONNECTION_ERRORS, Database
 from taskflask.failures import describe
 from taskflask.settings import settings
 from taskflask.tenants import citus as citus_cluster
 from taskflask.tenants.migrations import LOCK_NAMESPACE, latest_version, migrate_public, migrate_schema
 
-Q = queries.load("migrations")
 # Second key of the advisory lock held for a whole run (schemas use hashtext(name)).
 RUN_LOCK = 0
 # How often a run waiting for another one asks for the run lock again.
@@ -64,8 +63,7 @@ class RunSummary:
 def schemas_behind(database):
     """The schemas whose registry version is older than the newest tenant migration."""
     with database.transaction(read_only=True) as cur:
-        cur.execute(Q.schemas_behind, {"version": latest_version("tenant")})
-        return [row["schema_name"] for row in cur.fetchall()]
+        return migration_sql.schemas_behind(cur, latest_version("tenant"))
 
 
 def upgrade_schema(database, schema, one_by_one=True):
@@ -75,14 +73,14 @@ def upgrade_schema(database, schema, one_by_one=True):
     """
     try:
         with database.transaction() as cur:
-            cur.execute("SET LOCAL lock_timeout = %s", (LOCK_TIMEOUT,))
+            migration_sql.set_lock_timeout(cur, LOCK_TIMEOUT)
             return Outcome(schema, tuple(migrate_schema(cur, schema, "tenant", one_by_one=one_by_one)))
     except Exception as error:  # any SQL error of one schema must not stop the others
         if lost_connection(error):
             raise
         reason = describe(error, limit=1000)
         with database.transaction() as cur:
-            cur.execute(Q.record_failure, {"schema": schema, "error": reason})
+            migration_sql.record_failure(cur, schema, reason)
         return Outcome(schema, error=reason)
 
 
@@ -106,16 +104,14 @@ def run_lock(database, on_wait=None):
     waited = False
     while True:
         with database.connection() as conn, conn.cursor() as cur:
-            cur.execute(begin_statement(first_query="SELECT pg_try_advisory_xact_lock(%s, %s)"),
-                        (LOCK_NAMESPACE, RUN_LOCK))
-            if cur.fetchone()[0]:
+            if migration_sql.begin_holding_run_lock(cur, LOCK_NAMESPACE, RUN_LOCK):
                 try:
                     yield
                 finally:
                     if not conn.closed:
-                        cur.execute("ROLLBACK")  # ends the transaction, and with it the lock
+                        migration_sql.end_run_transaction(cur)
                 return
-            cur.execute("ROLLBACK")
+            migration_sql.end_run_transaction(cur)
         if on_wait and not waited:
             on_wait()
         waited = True

@@ -21,9 +21,8 @@ import re
 from dataclasses import dataclass
 from functools import cache
 
-from psycopg2 import sql
-
-from taskflask import queries
+from taskflask.data import migrations as migration_sql
+from taskflask.data.tenancy import enter_schema
 from taskflask.settings import PROJECT_ROOT
 
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -35,15 +34,6 @@ BASELINE_VERSION = re.compile(r"^--\s*version:\s*(\d+)\s*$", re.MULTILINE)
 NOT_A_SEPARATOR = re.compile(r"\$(\w*)\$.*?\$\1\$|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|--[^\n]*|/\*.*?\*/|;", re.DOTALL)
 # First key of taskflask's advisory locks; the second is the schema's hash.
 LOCK_NAMESPACE = 0x7A5C
-
-VERSION_TABLE = """
-CREATE TABLE IF NOT EXISTS schema_migrations (
-    version    integer PRIMARY KEY,
-    name       text NOT NULL,
-    applied_at timestamptz NOT NULL DEFAULT now()
-)"""
-
-Q = queries.load("migrations")
 
 
 @dataclass(frozen=True)
@@ -111,20 +101,6 @@ def latest_version(kind):
     return migrations(kind)[-1].version if migrations(kind) else 0
 
 
-def literal_sql(text):
-    """A fixed SQL text that can travel with %(name)s parameters (its % signs doubled)."""
-    return sql.SQL(text.replace("%", "%%"))
-
-
-def run_statements(cur, statements, params, one_by_one=False):
-    """Execute composed ``statements`` with ``params``: joined in one round trip, or one per execute (Citus)."""
-    if one_by_one:
-        for statement in statements:
-            cur.execute(statement, params)
-    else:
-        cur.execute(sql.SQL(";\n").join(statements), params)
-
-
 def migrate_schema(cur, schema, kind, target=None, one_by_one=True):
     """Bring ``schema`` to version ``target`` (the newest by default) inside the caller's transaction.
 
@@ -134,27 +110,16 @@ def migrate_schema(cur, schema, kind, target=None, one_by_one=True):
     trip, which is most of a schema's time in a run over thousands of them.
     Returns the versions applied (empty when it was already up to date).
     """
-    cur.execute(sql.SQL("SELECT pg_advisory_xact_lock(%(namespace)s, hashtext(%(schema)s)); "
-                        "SET LOCAL search_path TO {}; "
-                        "SELECT to_regclass('schema_migrations') IS NULL AS missing").format(sql.Identifier(schema)),
-                {"namespace": LOCK_NAMESPACE, "schema": schema})
-    # Create the version table only when missing: the app's role may not create in public.
-    if cur.fetchone()["missing"]:
-        cur.execute(VERSION_TABLE)
-    cur.execute("SELECT version FROM schema_migrations")
-    applied = {row["version"] for row in cur.fetchall()}
+    migration_sql.lock_schema(cur, LOCK_NAMESPACE, schema)
+    enter_schema(cur, schema)
+    applied = migration_sql.applied_versions(cur)
     pending = [m for m in migrations(kind)
                if m.version not in applied and (target is None or m.version <= target)]
     if not pending:
         return []
     done = [m.version for m in pending]
-    statements = [*(literal_sql(statement) for m in pending for statement in m.statements),
-                  sql.SQL(Q.record_migrations)]
-    params = {"versions": done, "names": [m.name for m in pending]}
-    if kind == "tenant":
-        statements.append(sql.SQL(Q.record_tenant_version))
-        params.update(schema=schema, version=max(applied | set(done)))
-    run_statements(cur, statements, params, one_by_one)
+    migration_sql.apply_migrations(cur, pending, tenant_schema=schema if kind == "tenant" else None,
+                                   tenant_version=max(applied | set(done)), one_by_one=one_by_one)
     return done
 
 
@@ -173,21 +138,8 @@ def new_schema_statements(schema, version=None):
         body = [*baseline.statements, *(s for m in chosen if m.version > baseline.version for s in m.statements)]
     else:
         body = [s for m in chosen for s in m.statements]
-    statements = [
-        sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)),
-        sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)),
-        sql.SQL(VERSION_TABLE),
-        *(literal_sql(statement) for statement in body),
-        sql.SQL(Q.record_migrations),
-    ]
-    params = {"versions": [m.version for m in chosen], "names": [m.name for m in chosen]}
+    statements, params = migration_sql.new_schema_statements(schema, body, chosen)
     return statements, params, max(params["versions"], default=0)
-
-
-def tenant_schemas(cur):
-    """Every tenant schema named in the registry."""
-    cur.execute("SELECT schema_name FROM public.organizations ORDER BY schema_name")
-    return [row["schema_name"] for row in cur.fetchall()]
 
 
 def migrate_public(database):

@@ -14,7 +14,8 @@ from functools import wraps
 from flask import current_app, g, request
 from psycopg2 import errors as pg_errors
 
-from taskflask import queries
+from taskflask.data.organizations import organization_schema
+from taskflask.data.tenancy import begin_tenant_request
 from taskflask.db import RequestTransaction, database
 from taskflask.tenants.migrations import latest_version
 from taskflask.web.errors import ApiError, not_found, retry_later
@@ -88,11 +89,9 @@ def schema_of(tenant_id):
     schema = schema_cache.get(tenant_id)
     if schema is None:
         with database.transaction(read_only=True) as cur:
-            cur.execute(queries.load("organizations").schema_of, {"id": tenant_id})
-            row = cur.fetchone()
-        if row is None:
+            schema = organization_schema(cur, tenant_id)
+        if schema is None:
             raise not_found("organization")
-        schema = row["schema_name"]
         schema_cache.put(tenant_id, schema)
     return schema
 
@@ -102,8 +101,7 @@ def open_tenant(tenant_id, user_id=None):
     schema = schema_of(tenant_id)
     g.tenant_tx = transaction = RequestTransaction(database, schema)
     try:
-        row = transaction.begin(queries.load("tenancy").check,
-                                {"tenant_id": tenant_id, "user_id": user_id})
+        row = begin_tenant_request(transaction, tenant_id, user_id)
     except pg_errors.UndefinedTable:
         row = None  # the schema was dropped with its organization
     if row is None or row["schema_version"] is None:
