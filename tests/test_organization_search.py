@@ -5,11 +5,11 @@ import json
 import uuid
 
 import pytest
-
 from conftest import unique_schema
+
 from taskflask.data.organizations import has_trigram, like_pattern
+from taskflask.data.queries import queries, text_of
 from taskflask.db import database
-from taskflask.queries import load
 from taskflask.web.schemas import OrganizationSchema
 
 
@@ -174,7 +174,7 @@ def explain(db, query, pattern, after=(None, None)):
     """The plan of one of the search queries, under the app's search_path for public transactions."""
     with db.cursor() as cur:
         cur.execute("SET search_path TO pg_catalog")
-        cur.execute("EXPLAIN " + getattr(load("organizations"), query),
+        cur.execute("EXPLAIN " + text_of(getattr(queries, query)),
                     {"pattern": pattern, "limit": 21, "after_name": after[0], "after_id": after[1]})
         return "\n".join(row[0] for row in cur)
 
@@ -182,13 +182,13 @@ def explain(db, query, pattern, after=(None, None)):
 def test_a_search_with_a_trigram_is_served_by_the_trigram_indexes(db, registry_rows):
     registry_rows([f"Filler {i:05d}" for i in range(5000)] + ["Needle in the registry"])
     assert has_trigram("needle in") and not has_trigram("ne e_dl")
-    plan = explain(db, "search_by_trigrams", like_pattern("needle in"))
+    plan = explain(db, "search_organizations_by_trigrams", like_pattern("needle in"))
     assert "organizations_name_trgm_idx" in plan and "organizations_schema_name_trgm_idx" in plan
 
 
 def test_a_page_of_everything_is_served_by_the_name_order_index(db, registry_rows):
     registry_rows([f"Filler {i:05d}" for i in range(5000)])
-    assert "organizations_name_order_idx" in explain(db, "search", None, ("Filler 01000", str(uuid.uuid4())))
+    assert "organizations_name_order_idx" in explain(db, "search_organizations", None, ("Filler 01000", str(uuid.uuid4())))
 
 
 @pytest.mark.parametrize("after", [None, ("same {tag} 3", "00000000-0000-0000-0000-000000000000")])
@@ -197,8 +197,8 @@ def test_both_search_queries_answer_the_same_pages(app, registry_rows, tag, afte
     after_name, after_id = (after[0].format(tag=tag), after[1]) if after else (None, None)
     pages = []
     with database.transaction(read_only=True) as cur:
-        for query in ("search", "search_by_trigrams"):
-            cur.execute(getattr(load("organizations"), query), {
+        for query in ("search_organizations", "search_organizations_by_trigrams"):
+            cur.execute(text_of(getattr(queries, query)), {
                 "pattern": like_pattern(tag), "limit": 10, "after_name": after_name, "after_id": after_id})
             pages.append(cur.fetchall())
     assert pages[0] == pages[1] and len(pages[0]) == 10
