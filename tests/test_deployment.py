@@ -4,8 +4,8 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT
 
+from support.environment import ROOT
 from taskflask.settings import Config
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
@@ -65,8 +65,9 @@ def test_every_service_has_a_healthcheck_and_data_has_named_volumes():
 
 
 def test_services_start_in_order():
-    for service in ("api",):
-        assert SERVICES[service]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    """The API waits for healthy PostgreSQL and Redis; the worker for a healthy API (which migrated)."""
+    assert {name: SERVICES["api"]["depends_on"][name]["condition"] for name in ("postgres", "redis")} == \
+        {"postgres": "service_healthy", "redis": "service_healthy"}
     assert SERVICES["worker"]["depends_on"]["api"]["condition"] == "service_healthy"
 
 

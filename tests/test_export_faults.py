@@ -17,9 +17,12 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from conftest import EXPORTS_DIR, ROOT, SERVER_URL, TenantFixture, admin_command, run_queued_jobs, wait_until
 from psycopg2 import sql
 
+from support.environment import EXPORTS_DIR, ROOT, create_database, database_url, drop_database
+from support.jobs import run_queued_jobs
+from support.processes import wait_until
+from support.tenants import TenantFixture
 from taskflask.data.exports import EXPORT_LOCK_NAMESPACE
 from taskflask.db import database
 from taskflask.exports import upkeep
@@ -117,13 +120,6 @@ def wait_for_status(client, tenant, export_id, *statuses, timeout=30):
     return wait_until(reached, timeout=timeout, interval=0.05, message=f"export to be {'/'.join(statuses)}")
 
 
-def start_export(client, tenant):
-    """POST /tasks/export; returns (export id, job id)."""
-    response = client.post("/tasks/export", headers=tenant.as_admin)
-    assert response.status_code == 202, response.json
-    return response.json["exportId"], response.json["jobId"]
-
-
 def lock_holder(db, export_id):
     """The backend pid holding the running attempt's lock, or None."""
     with db.cursor() as cur:
@@ -175,7 +171,8 @@ def test_kill_9_mid_export_with_another_consumer_alive_completes_within_10s(clie
     first, second = consumers(), consumers()
     first.wait_ready()
     second.wait_ready()
-    export_id, job_id = start_export(client, tenant)
+    started = tenant.start_export()
+    export_id, job_id = started["exportId"], started["jobId"]
     caught_running(client, db, tenant, export_id)
     runner = runner_of(job_id, first, second)
 
@@ -188,7 +185,7 @@ def test_kill_9_mid_export_with_another_consumer_alive_completes_within_10s(clie
     assert recovered_in <= RECOVERY_TARGET
     assert_whole_file(client, tenant, export_id)
     assert attempts(tenant, export_id) == 2
-    next_id, _ = start_export(client, tenant)  # the organization is free to export again
+    next_id = tenant.start_export()["exportId"]  # the organization is free to export again
     wait_for_status(client, tenant, next_id, "completed")
 
 
@@ -196,7 +193,7 @@ def test_kill_9_of_the_only_consumer_completes_within_10s_of_a_new_consumer(clie
     tenant = big_tenant
     only = consumers()
     only.wait_ready()
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     caught_running(client, db, tenant, export_id)
     only.stop(signal.SIGKILL)
     wait_until(lambda: lock_holder(db, export_id) is None, timeout=5, message="PostgreSQL to free the lock")
@@ -217,7 +214,8 @@ def test_a_hung_worker_is_taken_back_after_stuck_after_and_cannot_overwrite_the_
     second = consumers(EXPORT_STUCK_AFTER=f"{stuck_after}s")
     first.wait_ready()
     second.wait_ready()
-    export_id, job_id = start_export(client, tenant)
+    started = tenant.start_export()
+    export_id, job_id = started["exportId"], started["jobId"]
     caught_running(client, db, tenant, export_id)
     hung = runner_of(job_id, first, second)
     hung.signal(signal.SIGSTOP)  # alive, holding its lock, making no progress
@@ -251,7 +249,7 @@ def test_every_worker_type_configures_one_pool_per_process(client, db, consumers
     consumer = consumers(workers=workers, worker_type=worker_type)
     consumer.wait_ready(processes)
     for _ in range(2):
-        started = [(tenant, start_export(client, tenant)[0]) for tenant in tenants]
+        started = [(tenant, tenant.start_export()["exportId"]) for tenant in tenants]
         for tenant, export_id in started:
             wait_for_status(client, tenant, export_id, "completed", "failed")
             assert_whole_file(client, tenant, export_id, rows=20000)
@@ -266,7 +264,7 @@ def test_every_worker_type_configures_one_pool_per_process(client, db, consumers
 def test_the_progress_a_client_sees_grows_monotonically_to_the_total(client, big_tenant, consumers):
     tenant = big_tenant
     consumers().wait_ready()
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     samples = []
     while not samples or samples[-1][1]["status"] not in ("completed", "failed"):
         samples.append((time.monotonic(), export_state(client, tenant, export_id)))
@@ -291,7 +289,7 @@ def test_sigint_lets_the_running_export_finish(client, db, big_tenant, consumers
     tenant = big_tenant
     consumer = consumers()
     consumer.wait_ready()
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     caught_running(client, db, tenant, export_id)
     consumer.signal(signal.SIGINT)
     assert export_state(client, tenant, export_id)["status"] == "processing"
@@ -304,7 +302,7 @@ def test_sigterm_puts_the_running_export_back_on_the_queue(client, db, big_tenan
     tenant = big_tenant
     consumer = consumers()
     consumer.wait_ready()
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     caught_running(client, db, tenant, export_id)
     consumer.stop(signal.SIGTERM)
     assert export_state(client, tenant, export_id)["status"] == "pending"
@@ -316,7 +314,7 @@ def test_sigterm_puts_the_running_export_back_on_the_queue(client, db, big_tenan
 
 def test_the_same_export_queued_twice_runs_once(client, big_tenant, consumers):
     tenant = big_tenant
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     enqueue_export(tenant.schema, export_id)  # a duplicate job, as a re-queue race would make
     consumers()
     wait_for_status(client, tenant, export_id, "completed")
@@ -325,10 +323,8 @@ def test_the_same_export_queued_twice_runs_once(client, big_tenant, consumers):
     assert attempts(tenant, export_id) == 1
 
 
-def test_a_first_start_before_migrations_waits_quietly(consumers):
-    name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
-    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    dsn = SERVER_URL.rsplit("/", 1)[0] + "/" + name
+def test_a_first_start_before_migrations_waits_quietly(consumers, fresh_database):
+    dsn = fresh_database
     consumer = consumers(DATABASE_URL=dsn)
     try:
         consumer.wait_ready()
@@ -342,25 +338,29 @@ def test_a_first_start_before_migrations_waits_quietly(consumers):
         assert "Traceback" not in log and "ERROR" not in log, log
         assert consumer.process.poll() is None
     finally:
-        consumer.kill_group()
-        admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        consumer.kill_group()  # before its database is dropped
 
 
-def test_the_hourly_expiry_before_migrations_logs_one_line(app):
-    from taskflask.exports.jobs import expire_old_exports
+@pytest.fixture
+def fresh_database():
+    """The URL of a new, empty database (a first start before any migration), dropped afterwards."""
     name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
-    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    create_database(name)
+    yield database_url(name)
+    drop_database(name)
+
+
+def test_the_hourly_expiry_before_migrations_logs_one_line(app, fresh_database, database_at, point_app_at):
+    from taskflask.exports.jobs import expire_old_exports
+    point_app_at(database_at(fresh_database, maxsize=1))
     lines = []
     handler = logging.Handler()
     handler.emit = lambda record: lines.append(record.getMessage())
     logging.getLogger("taskflask.exports.jobs").addHandler(handler)
-    database.configure(SERVER_URL.rsplit("/", 1)[0] + "/" + name, maxsize=1)
     try:
         expire_old_exports.call_local()  # raises nothing
     finally:
         logging.getLogger("taskflask.exports.jobs").removeHandler(handler)
-        database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
-        admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     assert lines == ["export expiry skipped: the database is not migrated yet"]
 
 
@@ -385,7 +385,7 @@ def sweep(stuck_after=timedelta(minutes=15)):
 
 def test_the_sweep_takes_back_an_attempt_whose_lock_is_free_and_leaves_a_held_one(client, db, tenant):
     tenant.add_task("one")
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     lock_key = fabricate_claim(tenant, export_id, 1, timedelta(minutes=1))
     holder = psycopg2.connect(os.environ["DATABASE_URL"])  # a live worker: its transaction holds the lock
@@ -404,7 +404,7 @@ def test_the_sweep_takes_back_an_attempt_whose_lock_is_free_and_leaves_a_held_on
 
 
 def test_the_sweep_leaves_a_claim_younger_than_the_grace(client, tenant):
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     fabricate_claim(tenant, export_id, 1, timedelta(0))
     assert sweep() == (0, 0)
@@ -413,7 +413,7 @@ def test_the_sweep_leaves_a_claim_younger_than_the_grace(client, tenant):
 
 
 def test_the_sweep_gives_up_after_the_last_attempt(client, db, tenant):
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     fabricate_claim(tenant, export_id, 3, timedelta(minutes=1))
     assert sweep() == (0, 1)
@@ -428,7 +428,7 @@ def test_the_sweep_gives_up_after_the_last_attempt(client, db, tenant):
 
 def test_a_stale_attempt_cannot_complete_a_newer_one(client, tenant):
     tenant.add_task("one")
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     fabricate_claim(tenant, export_id, 1, timedelta(minutes=1))
     assert sweep() == (1, 0)
@@ -443,7 +443,7 @@ def test_a_stale_attempt_cannot_complete_a_newer_one(client, tenant):
 def test_two_workers_racing_for_one_export_write_one_file(client, tenant):
     import threading
     tenant.add_task("one")
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     outcomes = []
     threads = [threading.Thread(target=lambda: outcomes.append(
@@ -458,7 +458,7 @@ def test_two_workers_racing_for_one_export_write_one_file(client, tenant):
 
 
 def test_expired_exports_lose_their_files(client, tenant):
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     run_export(database, EXPORTS_DIR, tenant.schema, export_id)
     assert upkeep.expire(database, EXPORTS_DIR, timedelta(days=7)) == 0
@@ -470,7 +470,7 @@ def test_expired_exports_lose_their_files(client, tenant):
 
 
 def test_the_hourly_expiry_puts_back_an_active_export_the_sweep_could_not_see(client, db, tenant):
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     lock_key = fabricate_claim(tenant, export_id, 1, timedelta(minutes=1))
     with db.cursor() as cur:

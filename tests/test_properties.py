@@ -3,11 +3,12 @@ import csv
 import re
 
 import pytest
-from conftest import EXPORTS_DIR, TenantFixture
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg2 import sql
 
+from support.environment import EXPORTS_DIR
+from support.tenants import TenantFixture
 from taskflask.data.exports import create_export
 from taskflask.data.tasks import create_task
 from taskflask.db import database

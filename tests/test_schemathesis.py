@@ -18,11 +18,17 @@ from pathlib import Path
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import (content_type_conformance, not_a_server_error, response_headers_conformance,
-                                 response_schema_conformance, status_code_conformance)
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
-from conftest import ROOT, TenantFixture, free_port
-from gunicorn_process import gunicorn_process
+from support.environment import ROOT
+from support.processes import free_port, gunicorn_process
+from support.tenants import TenantFixture
 
 KEY = "schemathesis-operator-key"
 ANSWER_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
@@ -49,8 +55,8 @@ def test_real_gunicorn_keeps_every_promise_of_the_document(keyed_server):
     """Every check, every phase, through real HTTP: exit status 0 means no failure of any kind."""
     env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks",
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "tests"), os.environ.get("PYTHONPATH")])))
-    command = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(ROOT / "tests" / "schemathesis.toml"),
-               "run", keyed_server["url"] + "/openapi.json",
+    command = [str(Path(sys.executable).parent / "schemathesis"),
+               "--config-file", str(ROOT / "tests" / "schemathesis.toml"), "run", keyed_server["url"] + "/openapi.json",
                "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
                "--header", f"Authorization: Bearer {KEY}", "--max-examples", MAX_EXAMPLES, "--seed", SEED,
                "--workers", "2", "--no-color", "--request-timeout", "30"]

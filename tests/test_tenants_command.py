@@ -2,11 +2,10 @@
 import zipfile
 
 import pytest
-from conftest import TenantFixture, unique_schema
 from psycopg2 import sql
-from test_migrations import BROKEN, PRIORITY_COLUMN, schema_version, ship  # noqa: F401 (fixture)
-from test_organization_deletion import schema_exists
 
+from support.migrations import BROKEN, PRIORITY_COLUMN
+from support.tenants import TenantFixture, schema_exists, schema_version, unique_schema
 from taskflask.data.organizations import unregister_organization
 from taskflask.db import database
 from taskflask.tenants.migrations import latest_version

@@ -16,7 +16,6 @@ are in tests marked xfail until that API lands.
 """
 import csv
 import io
-import json
 import re
 import uuid
 from pathlib import Path
