@@ -27,7 +27,7 @@ from taskflask.tenants.deletion import purge_schema
 # logical replication) this test lost acknowledged writes in 2 of 8 runs here;
 # TEST_CITUS_MOVE_MODE=auto repeats that.
 MOVE_MODE = os.environ.get("TEST_CITUS_MOVE_MODE", "block_writes")
-pytestmark = pytest.mark.skipif(not CITUS_DIR, reason="needs a Citus cluster: make test-citus")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CITUS_DIR, reason="needs a Citus cluster: make test-citus")]
 
 INDEX_AND_CONSTRAINT = """
 -- Titles are looked up by prefix, and 'forbidden' is not a title.

@@ -2,7 +2,9 @@
 
 The tenant has a few hundred thousand tasks, so an export runs for a second
 or two; a test catches it mid-run by watching for its worker's lock in
-pg_locks, the lock PostgreSQL frees when that worker's connection dies.
+pg_locks, the lock PostgreSQL frees when that worker's connection dies. The
+tests that start consumers are marked slow; the sweep's and the stale-attempt
+guard's tests at the end run in this process.
 """
 import csv
 import logging
@@ -30,7 +32,6 @@ from taskflask.exports.jobs import enqueue_export, huey
 from taskflask.exports.writer import export_path, run_export
 from taskflask.tenants.migrate_run import migrate_tenants
 
-pytestmark = pytest.mark.slow
 ROWS = 300_000
 RECOVERY_TARGET = 10.0  # seconds from kill -9 (or from a new consumer's start) to completed
 POOL_LINE = "database pool of"
@@ -166,6 +167,7 @@ def runner_of(job_id, *candidates):
                       message="the consumer running the job")
 
 
+@pytest.mark.slow
 def test_kill_9_mid_export_with_another_consumer_alive_completes_within_10s(client, db, big_tenant, consumers):
     tenant = big_tenant
     first, second = consumers(), consumers()
@@ -189,6 +191,7 @@ def test_kill_9_mid_export_with_another_consumer_alive_completes_within_10s(clie
     wait_for_status(client, tenant, next_id, "completed")
 
 
+@pytest.mark.slow
 def test_kill_9_of_the_only_consumer_completes_within_10s_of_a_new_consumer(client, db, big_tenant, consumers):
     tenant = big_tenant
     only = consumers()
@@ -206,6 +209,7 @@ def test_kill_9_of_the_only_consumer_completes_within_10s_of_a_new_consumer(clie
     assert_whole_file(client, tenant, export_id)
 
 
+@pytest.mark.slow
 def test_a_hung_worker_is_taken_back_after_stuck_after_and_cannot_overwrite_the_newer_attempt(
         client, db, big_tenant, consumers):
     tenant = big_tenant
@@ -238,6 +242,7 @@ def test_a_hung_worker_is_taken_back_after_stuck_after_and_cannot_overwrite_the_
     assert not parts(tenant.schema)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("worker_type, workers, processes", [("thread", 4, 1), ("process", 3, 3)])
 def test_every_worker_type_configures_one_pool_per_process(client, db, consumers, worker_type, workers, processes):
     tenants = [TenantFixture(client, f"pool{i}") for i in range(workers + 1)]
@@ -261,6 +266,7 @@ def test_every_worker_type_configures_one_pool_per_process(client, db, consumers
     assert "Semaphore released too many times" not in log and "Traceback" not in log, log
 
 
+@pytest.mark.slow
 def test_the_progress_a_client_sees_grows_monotonically_to_the_total(client, big_tenant, consumers):
     tenant = big_tenant
     consumers().wait_ready()
@@ -285,6 +291,7 @@ def test_the_progress_a_client_sees_grows_monotonically_to_the_total(client, big
         assert later_rows > rows or later_at - at < 1.0
 
 
+@pytest.mark.slow
 def test_sigint_lets_the_running_export_finish(client, db, big_tenant, consumers):
     tenant = big_tenant
     consumer = consumers()
@@ -298,6 +305,7 @@ def test_sigint_lets_the_running_export_finish(client, db, big_tenant, consumers
     assert attempts(tenant, export_id) == 1  # finished by the worker that had it, not run again
 
 
+@pytest.mark.slow
 def test_sigterm_puts_the_running_export_back_on_the_queue(client, db, big_tenant, consumers):
     tenant = big_tenant
     consumer = consumers()
@@ -312,6 +320,7 @@ def test_sigterm_puts_the_running_export_back_on_the_queue(client, db, big_tenan
     assert_whole_file(client, tenant, export_id)
 
 
+@pytest.mark.slow
 def test_the_same_export_queued_twice_runs_once(client, big_tenant, consumers):
     tenant = big_tenant
     export_id = tenant.start_export()["exportId"]
@@ -323,6 +332,7 @@ def test_the_same_export_queued_twice_runs_once(client, big_tenant, consumers):
     assert attempts(tenant, export_id) == 1
 
 
+@pytest.mark.slow
 def test_a_first_start_before_migrations_waits_quietly(consumers, fresh_database):
     dsn = fresh_database
     consumer = consumers(DATABASE_URL=dsn)
