@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install install-run frontend run test test-quick pytest-quick test-backend test-citus test-pgbouncer test-frontend \
+.PHONY: install install-run frontend run test test-quick test-backend test-citus test-pgbouncer test-frontend \
 	lint lint-python lint-frontend audit bench clean
 
 $(BIN)/python:
@@ -44,12 +44,10 @@ test-backend: install frontend
 	$(BIN)/python -m pytest
 
 # What is not marked slow (no real gunicorn/huey_consumer processes, Citus, browser, Schemathesis or long
-# Hypothesis runs) and Vitest, side by side: pytest mostly waits on PostgreSQL, Vitest mostly computes.
+# Hypothesis runs), then Vitest.
 test-quick: install frontend frontend/node_modules/.package-lock.json
-	$(MAKE) --no-print-directory -j2 --output-sync=target pytest-quick test-frontend
-
-pytest-quick:
 	$(BIN)/python -m pytest -m "not slow"
+	cd frontend && npm test
 
 # The suite again on a Citus cluster (coordinator on CITUS_PORT, workers on the next two ports)
 # from ../shared/citus/cluster.sh, which runs its servers as postgres; skipped where it is absent.

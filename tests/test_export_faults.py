@@ -110,6 +110,15 @@ def big_tenant(client, seeded_tenant, db):
     return seeded_tenant
 
 
+@pytest.fixture
+def fresh_database():
+    """The URL of a new, empty database (a first start before any migration), dropped afterwards."""
+    name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
+    create_database(name)
+    yield database_url(name)
+    drop_database(name)
+
+
 def export_state(client, tenant, export_id):
     return client.get(f"/exports/{export_id}", headers=tenant.as_admin).json
 
@@ -334,14 +343,13 @@ def test_the_same_export_queued_twice_runs_once(client, big_tenant, consumers):
 
 @pytest.mark.slow
 def test_a_first_start_before_migrations_waits_quietly(consumers, fresh_database):
-    dsn = fresh_database
-    consumer = consumers(DATABASE_URL=dsn)
+    consumer = consumers(DATABASE_URL=fresh_database)
     try:
         consumer.wait_ready()
         wait_until(lambda: "waiting for the database to be migrated" in consumer.log(), timeout=10,
                    message="the sweeper to notice")
         time.sleep(2 * upkeep.SWEEP_INTERVAL)  # more sweeps: the notice is not repeated
-        migrate_tenants(dsn)
+        migrate_tenants(fresh_database)
         time.sleep(2 * upkeep.SWEEP_INTERVAL)
         log = consumer.log()
         assert log.count("waiting for the database to be migrated") == 1, log
@@ -349,15 +357,6 @@ def test_a_first_start_before_migrations_waits_quietly(consumers, fresh_database
         assert consumer.process.poll() is None
     finally:
         consumer.kill_group()  # before its database is dropped
-
-
-@pytest.fixture
-def fresh_database():
-    """The URL of a new, empty database (a first start before any migration), dropped afterwards."""
-    name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
-    create_database(name)
-    yield database_url(name)
-    drop_database(name)
 
 
 def test_the_hourly_expiry_before_migrations_logs_one_line(app, fresh_database, database_at, point_app_at):
