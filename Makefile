@@ -1,9 +1,9 @@
 # make run        - start taskflask (API, worker and UI) on http://localhost:3001; installs only what running needs
-# make test-quick - every pytest test not marked slow, and Vitest (a couple of minutes at most)
+# make test-quick - every pytest test not marked slow (under 2 minutes); make test-frontend runs Vitest
 # make test       - lint, then every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium), pytest
 #                   again on a Citus cluster, the isolation, export and migration tests behind PgBouncer, Vitest, audits
 # make lint       - ruff (Python, with import sorting) and ESLint (frontend)
-# make bench - run the benchmarks in bench/ (wrk, and the django-tenants peer) and write bench/RESULTS.md
+# make bench      - run the benchmarks in bench/ (wrk, and the django-tenants peer) and write bench/RESULTS.md
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -43,11 +43,10 @@ run: install-run frontend
 test-backend: install frontend
 	$(BIN)/python -m pytest
 
-# What is not marked slow (no real gunicorn/huey_consumer processes, Citus, browser, Schemathesis or long
-# Hypothesis runs), then Vitest.
-test-quick: install frontend frontend/node_modules/.package-lock.json
+# What is not marked slow: no real gunicorn/huey_consumer processes, Citus, browser, Schemathesis or long
+# Hypothesis runs. Vitest stays in make test-frontend: jsdom alone takes it past a minute on this machine.
+test-quick: install frontend
 	$(BIN)/python -m pytest -m "not slow"
-	cd frontend && npm test
 
 # The suite again on a Citus cluster (coordinator on CITUS_PORT, workers on the next two ports)
 # from ../shared/citus/cluster.sh, which runs its servers as postgres; skipped where it is absent.
