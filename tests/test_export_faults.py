@@ -100,12 +100,14 @@ def seeded_tenant(app):
 
 @pytest.fixture
 def big_tenant(client, seeded_tenant, db):
-    """The seeded tenant with no export waiting or running, whatever an earlier test left."""
+    """The seeded tenant with no export waiting or running and no attempt's file, whatever an earlier test left."""
     with db.cursor() as cur:
         cur.execute(sql.SQL("UPDATE {}.exports SET status = 'failed' WHERE status IN ('pending', 'processing')")
                     .format(sql.Identifier(seeded_tenant.schema)))
         cur.execute("DELETE FROM public.active_exports WHERE schema_name = %s", (seeded_tenant.schema,))
         cur.execute(sql.SQL("DELETE FROM {}.tasks WHERE title = 'extra'").format(sql.Identifier(seeded_tenant.schema)))
+    for part in parts(seeded_tenant.schema):
+        part.unlink()
     seeded_tenant.client = client
     return seeded_tenant
 

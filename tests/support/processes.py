@@ -34,10 +34,10 @@ def wait_until(condition, timeout=20.0, interval=0.1, message="condition"):
 
 
 def answers(url):
-    """True once ``url`` answers 200."""
+    """True once ``url`` answers 200 (a server still booting may accept and not answer in time)."""
     try:
         return requests.get(url, timeout=1).status_code == 200
-    except requests.ConnectionError:
+    except (requests.ConnectionError, requests.Timeout):
         return False
 
 
