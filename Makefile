@@ -1,5 +1,5 @@
 # make run        - start taskflask (API, worker and UI) on http://localhost:3001; installs only what running needs
-# make test-quick - every pytest test not marked slow (under 2 minutes); make test-frontend runs Vitest
+# make test-quick - every pytest test not marked slow (24 s on a quiet machine); make test-frontend runs Vitest
 # make test       - lint, then every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium), pytest
 #                   again on a Citus cluster, the isolation, export and migration tests behind PgBouncer, Vitest, audits
 # make lint       - ruff (Python, with import sorting) and ESLint (frontend)
