@@ -129,6 +129,8 @@ def ship(tmp_path, monkeypatch):
 def live_server(app, tmp_path_factory):
     """A real deployment of this run: gunicorn wsgi:app + huey_consumer huey_worker.huey."""
     server = LiveServer(tmp_path_factory.mktemp("live-logs"))
-    server.start()
-    yield server
-    server.stop()
+    try:  # a start that times out must not leave its processes running
+        server.start()
+        yield server
+    finally:
+        server.stop()
