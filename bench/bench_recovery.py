@@ -23,8 +23,8 @@ import threading
 import time
 
 import psycopg2
-from harness import BIN, REPEATS, WORK, Taskflask, log, save, wait_until
 
+from harness import BIN, REPEATS, WORK, Taskflask, log, save, wait_until
 from taskflask.data.exports import EXPORT_LOCK_NAMESPACE, copy_csv, create_export
 from taskflask.db import Database
 from taskflask.exports.writer import WRITE_BUFFER, run_export

@@ -45,7 +45,8 @@ added AS (
 )
 INSERT INTO task_counts AS c (pending, completed)
 SELECT count(*) FILTER (WHERE status = 'pending'), count(*) FILTER (WHERE status = 'completed') FROM added
-ON CONFLICT (only_row) DO UPDATE SET pending = c.pending + excluded.pending, completed = c.completed + excluded.completed
+ON CONFLICT (only_row) DO UPDATE
+SET pending = c.pending + excluded.pending, completed = c.completed + excluded.completed
 """
 TRIGRAM_INDEXES = """
 SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = %s AND indexdef LIKE '%%gin_trgm_ops%%'
@@ -140,7 +141,8 @@ def main():
         figures["SQL count(*) all p50_ms"], figures["SQL count(*) all"] = \
             timed_sql(app.dsn, "SELECT count(*) FROM tasks")
         # The search's own condition, uncapped.
-        search = "SELECT count(*) FROM tasks WHERE " + "lower(title || E'\\n' || coalesce(description, '')) LIKE lower(%s)"
+        search = ("SELECT count(*) FROM tasks "
+                  "WHERE lower(title || E'\\n' || coalesce(description, '')) LIKE lower(%s)")
         figures[f"SQL count(*) q={word} p50_ms"], figures[f"SQL count(*) q={word}"] = \
             timed_sql(app.dsn, search, (f"%{word}%",))
         figures["SQL count(*) q=report p50_ms"], figures["SQL count(*) q=report"] = \

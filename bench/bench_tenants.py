@@ -25,7 +25,6 @@ from harness import (
     summary,
     wrk,
 )
-
 from taskflask.web.tenancy import SchemaCache
 
 TENANTS = 1000

@@ -41,7 +41,8 @@ def requests_section(f):
                     f"| {get['machinery_cost']:.0%} {verdict(get['machinery_cost'] <= 0.20)} "
                     f"| {auto['rps']:.0f} ({get['cost_vs_autocommit']:.0%}) "
                     f"| {peer['rps']:.0f} ({peer['p50_ms']:.1f} / {peer['p99_ms']:.1f}) "
-                    f"| {get['vs_peer']:.2f}x{peer_ok} | {post['rps']:.0f} ({post['p50_ms']:.1f} / {post['p99_ms']:.1f}) |")
+                    f"| {get['vs_peer']:.2f}x{peer_ok} "
+                    f"| {post['rps']:.0f} ({post['p50_ms']:.1f} / {post['p99_ms']:.1f}) |")
     return [
         "Reference: django-tenants 809-833 req/s at 16-64 connections with persistent connections "
         "(its README). Both servers: gunicorn, 2 sync workers (taskflask otherwise as its gunicorn.conf.py "
@@ -77,7 +78,8 @@ def export_section(f):
         f"Download memory: gunicorn worker RSS grew {f['download_rss_growth_mb']:.1f} MB while sending the "
         "1M-row file (streamed, not read into memory).", "",
         f"Peer, same run, {p['rows']:,} tasks: django-tenants ORM export {p['orm_s']:.2f} s "
-        f"({p['orm_rss_mb']:.0f} MB peak) vs `psql \\copy` {p['psql_copy_s']:.2f} s = {p['orm_s'] / p['psql_copy_s']:.1f}x "
+        f"({p['orm_rss_mb']:.0f} MB peak) vs `psql \\copy` {p['psql_copy_s']:.2f} s "
+        f"= {p['orm_s'] / p['psql_copy_s']:.1f}x "
         f"(reference 2.42 s vs 0.26 s); taskflask exports as many rows in {p['taskflask_s']:.2f} s "
         f"(table above), {p['orm_s'] / p['taskflask_s']:.1f}x faster than the peer.",
     ]
@@ -90,7 +92,8 @@ def tenants_section(f):
                "tuned": f"private, max_files_per_process {f['max_files']:,}"}
     for server, label in servers.items():
         for c, s in f[server]["connections"].items():
-            rows.append(f"| {label} | {c} | {s['one']['rps']:.0f} ({s['one']['p50_ms']:.1f} / {s['one']['p99_ms']:.1f}) "
+            rows.append(f"| {label} | {c} "
+                        f"| {s['one']['rps']:.0f} ({s['one']['p50_ms']:.1f} / {s['one']['p99_ms']:.1f}) "
                         f"| {s['spread']['rps']:.0f} ({s['spread']['p50_ms']:.1f} / {s['spread']['p99_ms']:.1f}) "
                         f"| {s['p50_ratio']:.2f} {verdict(s['p50_ratio'] <= 1.10)} |")
     memory = "; ".join(f"{server}: {f[server]['rss_before_mb']} MB before the spread runs, "

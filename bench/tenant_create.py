@@ -14,7 +14,6 @@ import subprocess
 import time
 
 from common import PEER, Peer, latency_figures, record, recreate_database, show
-
 from taskflask.data.organizations import create_organization
 from taskflask.db import Database
 from taskflask.tenants.migrate_run import migrate_tenants

@@ -18,13 +18,13 @@ import sys
 import time
 
 import psycopg2
-from common import PEER_DATABASE, ROOT, WORK, Peer, database_url, record, show
 from psycopg2 import sql
+
+from common import ROOT, WORK, Peer, database_url, record, show
+from taskflask.tenants.migrations import latest_version
 from tenant_create import DATABASE
 from tenant_create import ours as create_ours
 from tenant_create import peer as create_peer
-
-from taskflask.tenants.migrations import latest_version
 
 NEXT = WORK / "taskflask-next"
 COLUMN_SQL = "ALTER TABLE tasks ADD COLUMN priority integer;\n"

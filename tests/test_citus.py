@@ -12,11 +12,12 @@ import uuid
 
 import pytest
 import requests
-from cluster import on_every_node
-from conftest import CITUS_DIR, TenantFixture, run_queued_jobs, unique_schema
 from psycopg2 import errors as pg_errors
-from test_migrations import ship  # noqa: F401 (the fixture that ships an extra migration)
 
+from support.cluster import on_every_node
+from support.environment import CITUS_DIR
+from support.jobs import run_queued_jobs
+from support.tenants import TenantFixture, unique_schema
 from taskflask.data.organizations import create_organization, unregister_organization
 from taskflask.db import database
 from taskflask.tenants.citus import make_reference_tables
@@ -26,7 +27,7 @@ from taskflask.tenants.deletion import purge_schema
 # logical replication) this test lost acknowledged writes in 2 of 8 runs here;
 # TEST_CITUS_MOVE_MODE=auto repeats that.
 MOVE_MODE = os.environ.get("TEST_CITUS_MOVE_MODE", "block_writes")
-pytestmark = pytest.mark.skipif(not CITUS_DIR, reason="needs a Citus cluster: make test-citus")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(not CITUS_DIR, reason="needs a Citus cluster: make test-citus")]
 
 INDEX_AND_CONSTRAINT = """
 -- Titles are looked up by prefix, and 'forbidden' is not a title.
@@ -132,7 +133,7 @@ def test_a_tenant_moved_to_another_worker_under_reads_and_writes_answers_every_r
 
 
 def test_a_migration_adding_an_index_and_a_constraint_reaches_distributed_tenants_on_every_worker(
-        client, db, runner, ship):  # noqa: F811 (the imported fixture)
+        client, db, runner, ship):
     tenants = tenants_on_two_workers(client, db, "mig")
     [version] = ship(INDEX_AND_CONSTRAINT)
     result = runner.invoke(args=["migrate", "--jobs", "2"])

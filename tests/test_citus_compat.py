@@ -9,6 +9,7 @@ import re
 
 import pytest
 
+from support.sql_text import statements
 from taskflask.db import database
 from taskflask.tenants.migrations import SQL_DIR
 
@@ -17,16 +18,8 @@ NOT_IMMUTABLE = re.compile(
     r"\b(now|clock_timestamp|statement_timestamp|transaction_timestamp|timeofday|random|gen_random_uuid|"
     r"uuid_generate_v4|nextval)\s*\(|\b(current_timestamp|current_date|current_time|localtimestamp|localtime)\b",
     re.IGNORECASE)
-# Dollar-quoted bodies, string literals and comments, blanked before statements are read.
-NOT_CODE = re.compile(r"\$(\w*)\$.*?\$\1\$|'(?:[^']|'')*'|--[^\n]*|/\*.*?\*/", re.DOTALL)
 TABLE_REFERENCE = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+(?:ONLY\s+)?\"?(\w+)\"?\s*\.", re.IGNORECASE)
 SHARED_SCHEMAS = {"public", "pg_catalog"}
-
-
-def statements(text):
-    """The statements of a SQL text, with literals, bodies and comments blanked out."""
-    code = NOT_CODE.sub(lambda match: "''" if match.group(0).startswith("'") else " ", text)
-    return [statement.strip() for statement in code.split(";") if statement.strip()]
 
 
 def parenthesised(text, start):

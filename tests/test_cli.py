@@ -1,5 +1,5 @@
 """Operator commands: flask --app wsgi create-org / create-user / seed-demo."""
-from conftest import unique_schema
+from support.tenants import unique_schema
 
 
 def test_create_org_and_user_from_the_command_line(runner, client):

@@ -6,10 +6,11 @@ import time
 
 import pytest
 
-from conftest import DIRECT_DATABASE_URL, TenantFixture, unique_schema
-from taskflask.settings import Settings
+from support.environment import DIRECT_DATABASE_URL
+from support.tenants import TenantFixture, unique_schema
 from taskflask.db import NO_RECYCLING, Database, RecyclePolicy
 from taskflask.db import database as app_database
+from taskflask.settings import Settings
 
 
 def backend_pid(database, schema=None):

@@ -1,8 +1,6 @@
 """The app survives lost connections and answers 503 JSON while PostgreSQL is unreachable."""
 import socket
 
-from taskflask.db import database
-
 
 def terminate_app_connections(db):
     with db.cursor() as cur:
@@ -23,17 +21,15 @@ def test_requests_recover_after_backends_are_terminated(client, tenant, db):
     assert client.post("/tasks", json={"title": "after"}, headers=tenant.as_member).status_code == 201
 
 
-def test_database_unreachable_is_a_503_json(app, client, tenant):
+def test_database_unreachable_is_a_503_json(client, tenant, database_at, point_app_at, monkeypatch):
     with socket.socket() as closed:
-        closed.bind(("127.0.0.1", 0))
+        closed.bind(("127.0.0.1", 0))  # bound but not listening: connections are refused
         port = closed.getsockname()[1]
-        database.configure(f"postgresql://postgres@127.0.0.1:{port}/nowhere?connect_timeout=2", maxsize=2)
-        try:
-            for response in (client.get("/tasks", headers=tenant.headers()), client.get("/organizations"),
-                             client.post("/organizations", json={"name": "x", "schemaName": "never_made"})):
-                assert response.status_code == 503
-                assert response.json["error"] == "database_unavailable"
-                assert response.headers["Retry-After"]
-        finally:
-            database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+        point_app_at(database_at(f"postgresql://postgres@127.0.0.1:{port}/nowhere?connect_timeout=2"))
+        for response in (client.get("/tasks", headers=tenant.headers()), client.get("/organizations"),
+                         client.post("/organizations", json={"name": "x", "schemaName": "never_made"})):
+            assert response.status_code == 503
+            assert response.json["error"] == "database_unavailable"
+            assert response.headers["Retry-After"]
+    monkeypatch.undo()  # the app's own pool again: it serves as before
     assert client.get("/tasks", headers=tenant.headers()).status_code == 200

@@ -3,13 +3,12 @@ import os
 import uuid
 from datetime import timedelta
 
-import psycopg2
 import pytest
-from conftest import TenantFixture, run_queued_jobs
 from psycopg2 import errors as pg_errors
 from psycopg2 import sql
 
-from taskflask.db import database
+from support.jobs import run_queued_jobs
+from support.tenants import TenantFixture
 from taskflask.exports import upkeep
 from taskflask.exports.jobs import enqueue_export
 from taskflask.queue import huey
@@ -24,17 +23,17 @@ GRANT SELECT ON public.schema_migrations TO {role};
 
 
 @pytest.fixture
-def app_role(app, db):
-    """A login role with the grants the README gives the app, dropped with what it owns afterwards."""
+def role_database(app, db, database_at, point_app_at):
+    """The app on a login role with the grants the README gives it; the role goes with what it owns afterwards."""
     role = f"taskflask_app_{uuid.uuid4().hex[:8]}"
     database_name = os.environ["DATABASE_URL"].rsplit("/", 1)[1]
     names = {"role": sql.Identifier(role), "database": sql.Identifier(database_name)}
     with db.cursor() as cur:
         cur.execute(sql.SQL("CREATE ROLE {role} LOGIN").format(**names))
         cur.execute(sql.SQL(APP_GRANTS).format(**names))
-    database.configure(os.environ["DATABASE_URL"].replace("postgres@", f"{role}@"), maxsize=2)
-    yield role
-    database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+    role_database = point_app_at(database_at(os.environ["DATABASE_URL"].replace("postgres@", f"{role}@")))
+    yield role_database
+    role_database.close()  # its connections go before the role does
     with db.cursor() as cur:
         # Two statements: Citus cannot join its reference table with pg_catalog in a DELETE.
         cur.execute("SELECT n.nspname FROM pg_namespace n JOIN pg_roles r ON r.oid = n.nspowner WHERE r.rolname = %s",
@@ -45,21 +44,21 @@ def app_role(app, db):
         cur.execute(sql.SQL("DROP ROLE {role}").format(**names))
 
 
-def test_the_app_role_serves_tenants_but_cannot_create_in_public(client, app_role):
+def test_the_app_role_serves_tenants_but_cannot_create_in_public(client, role_database):
     tenant = TenantFixture(client, "role")  # CREATE SCHEMA and its tables, as the app role
     task = tenant.add_task("made by the app role")
     assert client.patch(f"/tasks/{task['id']}", headers=tenant.as_member).json["status"] == "completed"
-    assert migrations.migrate_public(database) == []  # start-up migration: nothing to do, no error
+    assert migrations.migrate_public(role_database) == []  # start-up migration: nothing to do, no error
     export_id = client.post("/tasks/export", headers=tenant.as_admin).json["exportId"]
     assert run_queued_jobs() == 1
     assert client.get(f"/exports/{export_id}", headers=tenant.as_admin).json["rowsWritten"] == 1
-    assert upkeep.sweep(database, huey.name, timedelta(minutes=15), 3, enqueue_export) == (0, 0)
+    assert upkeep.sweep(role_database, huey.name, timedelta(minutes=15), 3, enqueue_export) == (0, 0)
 
     with pytest.raises(pg_errors.InsufficientPrivilege):
-        with database.transaction() as cur:
+        with role_database.transaction() as cur:
             cur.execute("CREATE TABLE public.smuggled (x int)")
     with pytest.raises(pg_errors.UndefinedTable):  # no tenant chosen: nothing to read
-        with database.transaction() as cur:
+        with role_database.transaction() as cur:
             cur.execute("SELECT * FROM tasks")
 
 

@@ -4,8 +4,8 @@ import re
 
 import pytest
 import yaml
-from conftest import ROOT
 
+from support.environment import ROOT
 from taskflask.settings import Settings
 
 COMPOSE = yaml.safe_load((ROOT / "docker-compose.yml").read_text())

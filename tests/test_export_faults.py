@@ -2,7 +2,9 @@
 
 The tenant has a few hundred thousand tasks, so an export runs for a second
 or two; a test catches it mid-run by watching for its worker's lock in
-pg_locks, the lock PostgreSQL frees when that worker's connection dies.
+pg_locks, the lock PostgreSQL frees when that worker's connection dies. The
+tests that start consumers are marked slow; the sweep's and the stale-attempt
+guard's tests at the end run in this process.
 """
 import csv
 import logging
@@ -17,9 +19,12 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from conftest import EXPORTS_DIR, ROOT, SERVER_URL, TenantFixture, admin_command, run_queued_jobs, wait_until
 from psycopg2 import sql
 
+from support.environment import EXPORTS_DIR, ROOT, create_database, database_url, drop_database
+from support.jobs import run_queued_jobs
+from support.processes import wait_until
+from support.tenants import TenantFixture
 from taskflask.data.exports import EXPORT_LOCK_NAMESPACE
 from taskflask.db import database
 from taskflask.exports import upkeep
@@ -29,7 +34,6 @@ from taskflask.exports.writer import run_export
 from taskflask.queue import huey
 from taskflask.tenants.migrate_run import migrate_tenants
 
-pytestmark = pytest.mark.slow
 ROWS = 300_000
 RECOVERY_TARGET = 10.0  # seconds from kill -9 (or from a new consumer's start) to completed
 POOL_LINE = "database pool of"
@@ -98,14 +102,25 @@ def seeded_tenant(app):
 
 @pytest.fixture
 def big_tenant(client, seeded_tenant, db):
-    """The seeded tenant with no export waiting or running, whatever an earlier test left."""
+    """The seeded tenant with no export waiting or running and no attempt's file, whatever an earlier test left."""
     with db.cursor() as cur:
         cur.execute(sql.SQL("UPDATE {}.exports SET status = 'failed' WHERE status IN ('pending', 'processing')")
                     .format(sql.Identifier(seeded_tenant.schema)))
         cur.execute("DELETE FROM public.active_exports WHERE schema_name = %s", (seeded_tenant.schema,))
         cur.execute(sql.SQL("DELETE FROM {}.tasks WHERE title = 'extra'").format(sql.Identifier(seeded_tenant.schema)))
+    for part in parts(seeded_tenant.schema):
+        part.unlink()
     seeded_tenant.client = client
     return seeded_tenant
+
+
+@pytest.fixture
+def fresh_database():
+    """The URL of a new, empty database (a first start before any migration), dropped afterwards."""
+    name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
+    create_database(name)
+    yield database_url(name)
+    drop_database(name)
 
 
 def export_state(client, tenant, export_id):
@@ -117,13 +132,6 @@ def wait_for_status(client, tenant, export_id, *statuses, timeout=30):
         export = export_state(client, tenant, export_id)
         return export if export["status"] in statuses else None
     return wait_until(reached, timeout=timeout, interval=0.05, message=f"export to be {'/'.join(statuses)}")
-
-
-def start_export(client, tenant):
-    """POST /tasks/export; returns (export id, job id)."""
-    response = client.post("/tasks/export", headers=tenant.as_admin)
-    assert response.status_code == 202, response.json
-    return response.json["exportId"], response.json["jobId"]
 
 
 def lock_holder(db, export_id):
@@ -172,12 +180,14 @@ def runner_of(job_id, *candidates):
                       message="the consumer running the job")
 
 
+@pytest.mark.slow
 def test_kill_9_mid_export_with_another_consumer_alive_completes_within_10s(client, db, big_tenant, consumers):
     tenant = big_tenant
     first, second = consumers(), consumers()
     first.wait_ready()
     second.wait_ready()
-    export_id, job_id = start_export(client, tenant)
+    started = tenant.start_export()
+    export_id, job_id = started["exportId"], started["jobId"]
     caught_running(client, db, tenant, export_id)
     runner = runner_of(job_id, first, second)
 
@@ -190,15 +200,16 @@ def test_kill_9_mid_export_with_another_consumer_alive_completes_within_10s(clie
     assert recovered_in <= RECOVERY_TARGET
     assert_whole_file(client, tenant, export_id)
     assert attempts(tenant, export_id) == 2
-    next_id, _ = start_export(client, tenant)  # the organization is free to export again
+    next_id = tenant.start_export()["exportId"]  # the organization is free to export again
     wait_for_status(client, tenant, next_id, "completed")
 
 
+@pytest.mark.slow
 def test_kill_9_of_the_only_consumer_completes_within_10s_of_a_new_consumer(client, db, big_tenant, consumers):
     tenant = big_tenant
     only = consumers()
     only.wait_ready()
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     caught_running(client, db, tenant, export_id)
     only.stop(signal.SIGKILL)
     wait_until(lambda: lock_holder(db, export_id) is None, timeout=5, message="PostgreSQL to free the lock")
@@ -211,6 +222,7 @@ def test_kill_9_of_the_only_consumer_completes_within_10s_of_a_new_consumer(clie
     assert_whole_file(client, tenant, export_id)
 
 
+@pytest.mark.slow
 def test_a_hung_worker_is_taken_back_after_stuck_after_and_cannot_overwrite_the_newer_attempt(
         client, db, big_tenant, consumers):
     tenant = big_tenant
@@ -219,7 +231,8 @@ def test_a_hung_worker_is_taken_back_after_stuck_after_and_cannot_overwrite_the_
     second = consumers(EXPORT_STUCK_AFTER=f"{stuck_after}s")
     first.wait_ready()
     second.wait_ready()
-    export_id, job_id = start_export(client, tenant)
+    started = tenant.start_export()
+    export_id, job_id = started["exportId"], started["jobId"]
     caught_running(client, db, tenant, export_id)
     hung = runner_of(job_id, first, second)
     hung.signal(signal.SIGSTOP)  # alive, holding its lock, making no progress
@@ -242,6 +255,7 @@ def test_a_hung_worker_is_taken_back_after_stuck_after_and_cannot_overwrite_the_
     assert not parts(tenant.schema)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("worker_type, workers, processes", [("thread", 4, 1), ("process", 3, 3)])
 def test_every_worker_type_configures_one_pool_per_process(client, db, consumers, worker_type, workers, processes):
     tenants = [TenantFixture(client, f"pool{i}") for i in range(workers + 1)]
@@ -253,7 +267,7 @@ def test_every_worker_type_configures_one_pool_per_process(client, db, consumers
     consumer = consumers(workers=workers, worker_type=worker_type)
     consumer.wait_ready(processes)
     for _ in range(2):
-        started = [(tenant, start_export(client, tenant)[0]) for tenant in tenants]
+        started = [(tenant, tenant.start_export()["exportId"]) for tenant in tenants]
         for tenant, export_id in started:
             wait_for_status(client, tenant, export_id, "completed", "failed")
             assert_whole_file(client, tenant, export_id, rows=20000)
@@ -265,10 +279,11 @@ def test_every_worker_type_configures_one_pool_per_process(client, db, consumers
     assert "Semaphore released too many times" not in log and "Traceback" not in log, log
 
 
+@pytest.mark.slow
 def test_the_progress_a_client_sees_grows_monotonically_to_the_total(client, big_tenant, consumers):
     tenant = big_tenant
     consumers().wait_ready()
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     samples = []
     while not samples or samples[-1][1]["status"] not in ("completed", "failed"):
         samples.append((time.monotonic(), export_state(client, tenant, export_id)))
@@ -289,11 +304,12 @@ def test_the_progress_a_client_sees_grows_monotonically_to_the_total(client, big
         assert later_rows > rows or later_at - at < 1.0
 
 
+@pytest.mark.slow
 def test_sigint_lets_the_running_export_finish(client, db, big_tenant, consumers):
     tenant = big_tenant
     consumer = consumers()
     consumer.wait_ready()
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     caught_running(client, db, tenant, export_id)
     consumer.signal(signal.SIGINT)
     assert export_state(client, tenant, export_id)["status"] == "processing"
@@ -302,11 +318,12 @@ def test_sigint_lets_the_running_export_finish(client, db, big_tenant, consumers
     assert attempts(tenant, export_id) == 1  # finished by the worker that had it, not run again
 
 
+@pytest.mark.slow
 def test_sigterm_puts_the_running_export_back_on_the_queue(client, db, big_tenant, consumers):
     tenant = big_tenant
     consumer = consumers()
     consumer.wait_ready()
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     caught_running(client, db, tenant, export_id)
     consumer.stop(signal.SIGTERM)
     assert export_state(client, tenant, export_id)["status"] == "pending"
@@ -316,9 +333,10 @@ def test_sigterm_puts_the_running_export_back_on_the_queue(client, db, big_tenan
     assert_whole_file(client, tenant, export_id)
 
 
+@pytest.mark.slow
 def test_the_same_export_queued_twice_runs_once(client, big_tenant, consumers):
     tenant = big_tenant
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     enqueue_export(tenant.schema, export_id)  # a duplicate job, as a re-queue race would make
     consumers()
     wait_for_status(client, tenant, export_id, "completed")
@@ -327,42 +345,35 @@ def test_the_same_export_queued_twice_runs_once(client, big_tenant, consumers):
     assert attempts(tenant, export_id) == 1
 
 
-def test_a_first_start_before_migrations_waits_quietly(consumers):
-    name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
-    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    dsn = SERVER_URL.rsplit("/", 1)[0] + "/" + name
-    consumer = consumers(DATABASE_URL=dsn)
+@pytest.mark.slow
+def test_a_first_start_before_migrations_waits_quietly(consumers, fresh_database):
+    consumer = consumers(DATABASE_URL=fresh_database)
     try:
         consumer.wait_ready()
         wait_until(lambda: "waiting for the database to be migrated" in consumer.log(), timeout=10,
                    message="the sweeper to notice")
         time.sleep(2 * upkeep.SWEEP_INTERVAL)  # more sweeps: the notice is not repeated
-        migrate_tenants(dsn)
+        migrate_tenants(fresh_database)
         time.sleep(2 * upkeep.SWEEP_INTERVAL)
         log = consumer.log()
         assert log.count("waiting for the database to be migrated") == 1, log
         assert "Traceback" not in log and "ERROR" not in log, log
         assert consumer.process.poll() is None
     finally:
-        consumer.kill_group()
-        admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        consumer.kill_group()  # before its database is dropped
 
 
-def test_the_hourly_expiry_before_migrations_logs_one_line(app):
+def test_the_hourly_expiry_before_migrations_logs_one_line(app, fresh_database, database_at, point_app_at):
     from taskflask.exports.jobs import expire_old_exports
-    name = f"taskflask_fresh_{uuid.uuid4().hex[:8]}"
-    admin_command(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    point_app_at(database_at(fresh_database, maxsize=1))
     lines = []
     handler = logging.Handler()
     handler.emit = lambda record: lines.append(record.getMessage())
     logging.getLogger("taskflask.exports.jobs").addHandler(handler)
-    database.configure(SERVER_URL.rsplit("/", 1)[0] + "/" + name, maxsize=1)
     try:
         expire_old_exports.call_local()  # raises nothing
     finally:
         logging.getLogger("taskflask.exports.jobs").removeHandler(handler)
-        database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
-        admin_command(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     assert lines == ["export expiry skipped: the database is not migrated yet"]
 
 
@@ -387,7 +398,7 @@ def sweep(stuck_after=timedelta(minutes=15)):
 
 def test_the_sweep_takes_back_an_attempt_whose_lock_is_free_and_leaves_a_held_one(client, db, tenant):
     tenant.add_task("one")
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     lock_key = fabricate_claim(tenant, export_id, 1, timedelta(minutes=1))
     holder = psycopg2.connect(os.environ["DATABASE_URL"])  # a live worker: its transaction holds the lock
@@ -406,7 +417,7 @@ def test_the_sweep_takes_back_an_attempt_whose_lock_is_free_and_leaves_a_held_on
 
 
 def test_the_sweep_leaves_a_claim_younger_than_the_grace(client, tenant):
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     fabricate_claim(tenant, export_id, 1, timedelta(0))
     assert sweep() == (0, 0)
@@ -415,7 +426,7 @@ def test_the_sweep_leaves_a_claim_younger_than_the_grace(client, tenant):
 
 
 def test_the_sweep_gives_up_after_the_last_attempt(client, db, tenant):
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     fabricate_claim(tenant, export_id, 3, timedelta(minutes=1))
     assert sweep() == (0, 1)
@@ -430,7 +441,7 @@ def test_the_sweep_gives_up_after_the_last_attempt(client, db, tenant):
 
 def test_a_stale_attempt_cannot_complete_a_newer_one(client, tenant):
     tenant.add_task("one")
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     fabricate_claim(tenant, export_id, 1, timedelta(minutes=1))
     assert sweep() == (1, 0)
@@ -445,7 +456,7 @@ def test_a_stale_attempt_cannot_complete_a_newer_one(client, tenant):
 def test_two_workers_racing_for_one_export_write_one_file(client, tenant):
     import threading
     tenant.add_task("one")
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     outcomes = []
     threads = [threading.Thread(target=lambda: outcomes.append(
@@ -460,7 +471,7 @@ def test_two_workers_racing_for_one_export_write_one_file(client, tenant):
 
 
 def test_expired_exports_lose_their_files(client, tenant):
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     run_export(database, EXPORTS_DIR, tenant.schema, export_id)
     assert upkeep.expire(database, EXPORTS_DIR, timedelta(days=7)) == 0
@@ -472,7 +483,7 @@ def test_expired_exports_lose_their_files(client, tenant):
 
 
 def test_the_hourly_expiry_puts_back_an_active_export_the_sweep_could_not_see(client, db, tenant):
-    export_id, _ = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     lock_key = fabricate_claim(tenant, export_id, 1, timedelta(minutes=1))
     with db.cursor() as cur:

@@ -5,9 +5,11 @@ import re
 import uuid
 
 import pytest
-from conftest import EXPORTS_DIR, run_queued_jobs, socket_nobody_listens_on
 from redis import Redis
 
+from support.environment import EXPORTS_DIR
+from support.jobs import run_queued_jobs
+from support.processes import socket_nobody_listens_on
 from taskflask.db import database
 from taskflask.exports.files import export_path
 from taskflask.exports.writer import run_export
@@ -19,27 +21,22 @@ CSV_COLUMNS = ["id", "title", "description", "status", "createdBy", "createdAt",
                "createdByName", "createdByEmail"]
 
 
-def start_export(client, tenant):
-    response = client.post("/tasks/export", headers=tenant.as_admin)
-    assert response.status_code == 202, response.json
-    assert ExportCreatedSchema().validate(response.json) == {}
-    return response.json["exportId"]
-
-
 def read_csv(response):
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
 
 
 def test_member_cannot_export(client, tenant):
+    waiting = huey.pending_count()
     response = client.post("/tasks/export", headers=tenant.as_member)
     assert response.status_code == 403
     assert response.json["error"] == "forbidden"
-    assert huey.pending_count() == 0
+    assert huey.pending_count() == waiting
+    assert client.get("/exports", headers=tenant.as_admin).json == []
 
 
 @pytest.mark.parametrize("path", ["/exports", "/exports/{id}", "/exports/{id}/download"])
 def test_member_cannot_read_exports(client, tenant, path):
-    export_id = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     run_queued_jobs()
     response = client.get(path.format(id=export_id), headers=tenant.as_member)
     assert response.status_code == 403
@@ -48,7 +45,9 @@ def test_member_cannot_read_exports(client, tenant, path):
 def test_export_moves_from_pending_to_completed_with_its_file(client, tenant):
     tenant.add_task("first", "one")
     tenant.add_task("second", None)
-    export_id = start_export(client, tenant)
+    created = tenant.start_export()
+    assert ExportCreatedSchema().validate(created) == {}
+    export_id = created["exportId"]
 
     pending = client.get(f"/exports/{export_id}", headers=tenant.as_admin).json
     assert ExportSchema().validate(pending) == {}
@@ -77,7 +76,7 @@ def test_export_moves_from_pending_to_completed_with_its_file(client, tenant):
 def test_csv_timestamps_are_written_as_the_api_writes_them(client, tenant):
     task = tenant.add_task("done soon")
     completed = client.patch(f"/tasks/{task['id']}", headers=tenant.as_member).json
-    export_id = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     run_queued_jobs()
     row = read_csv(client.get(f"/exports/{export_id}/download", headers=tenant.as_admin))[0]
     assert (row["createdAt"], row["updatedAt"], row["completedAt"]) == \
@@ -89,14 +88,14 @@ def test_creator_names_and_emails_are_neutralised_too(client, tenant):
     creator = client.post(f"/organizations/{tenant.id}/users",
                           json={"name": "=HYPERLINK(1)", "email": "-x@example.com", "role": "member"}).json
     tenant.add_task("by a formula", user=creator)
-    export_id = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     run_queued_jobs()
     row = read_csv(client.get(f"/exports/{export_id}/download", headers=tenant.as_admin))[0]
     assert (row["createdByName"], row["createdByEmail"]) == ("'=HYPERLINK(1)", "'-x@example.com")
 
 
 def test_export_of_an_empty_tenant_has_only_the_header(client, tenant):
-    export_id = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     run_queued_jobs()
     download = client.get(f"/exports/{export_id}/download", headers=tenant.as_admin)
     assert download.get_data(as_text=True).strip() == ",".join(CSV_COLUMNS)
@@ -108,7 +107,7 @@ def test_formula_cells_are_neutralised(client, tenant, first):
     title = "x" if first.isspace() else f"{first}SUM(A1:A2)"
     description = f"{first}cmd|' /C calc'!A0"
     tenant.add_task(title, description)
-    export_id = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     run_queued_jobs()
     row = read_csv(client.get(f"/exports/{export_id}/download", headers=tenant.as_admin))[0]
     assert row["description"] == "'" + description
@@ -117,7 +116,7 @@ def test_formula_cells_are_neutralised(client, tenant, first):
 
 def test_harmless_text_is_left_alone(client, tenant):
     tenant.add_task("Plan Q3 = budget", "Notes, \"quoted\"\nand a 2nd line; emoji 🎉 and עברית")
-    export_id = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     run_queued_jobs()
     row = read_csv(client.get(f"/exports/{export_id}/download", headers=tenant.as_admin))[0]
     assert row["title"] == "Plan Q3 = budget"
@@ -125,15 +124,15 @@ def test_harmless_text_is_left_alone(client, tenant):
 
 
 def test_exports_are_listed_newest_first(client, tenant):
-    first = start_export(client, tenant)
+    first = tenant.start_export()["exportId"]
     run_queued_jobs()
-    second = start_export(client, tenant)
+    second = tenant.start_export()["exportId"]
     listed = client.get("/exports", headers=tenant.as_admin).json
     assert [(e["id"], e["status"]) for e in listed] == [(second, "pending"), (first, "completed")]
 
 
 def test_one_export_at_a_time_per_tenant(client, tenant, other_tenant):
-    running = start_export(client, tenant)
+    running = tenant.start_export()["exportId"]
     second = client.post("/tasks/export", headers=tenant.as_admin)
     assert second.status_code == 429
     assert second.json["error"] == "export_in_progress"
@@ -142,9 +141,9 @@ def test_one_export_at_a_time_per_tenant(client, tenant, other_tenant):
     assert second.json["message"] == \
         "An export of this organization is still running; start another once it has finished."
     assert second.headers["Retry-After"]
-    assert start_export(client, other_tenant)  # another tenant is not held up
+    assert other_tenant.start_export()["exportId"]  # another tenant is not held up
     run_queued_jobs()
-    assert start_export(client, tenant)
+    assert tenant.start_export()["exportId"]
 
 
 def test_concurrent_export_requests_start_only_one(client, tenant, app):
@@ -165,7 +164,7 @@ def test_unknown_export_is_not_found(client, tenant):
 
 
 def test_missing_file_is_gone_not_a_crash(client, tenant):
-    export_id = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     run_queued_jobs()
     export_path(EXPORTS_DIR, tenant.schema, export_id).unlink()
     response = client.get(f"/exports/{export_id}/download", headers=tenant.as_admin)
@@ -187,7 +186,7 @@ def test_redis_unreachable_answers_503_and_leaves_nothing_pending(client, tenant
 
 
 def test_a_claimed_export_is_not_run_twice(client, tenant):
-    export_id = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()  # run it by hand twice instead of through the queue
     assert run_export(database, EXPORTS_DIR, tenant.schema, export_id) == "completed"
     assert run_export(database, EXPORTS_DIR, tenant.schema, export_id) is None
@@ -195,7 +194,7 @@ def test_a_claimed_export_is_not_run_twice(client, tenant):
 
 @pytest.mark.parametrize("final_attempt, status", [(False, "pending"), (True, "failed")])
 def test_a_failing_export_is_retried_then_failed(client, tenant, tmp_path, final_attempt, status):
-    export_id = start_export(client, tenant)
+    export_id = tenant.start_export()["exportId"]
     huey.flush()
     not_a_directory = tmp_path / "file"
     not_a_directory.write_text("blocks mkdir")

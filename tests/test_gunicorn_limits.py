@@ -8,8 +8,8 @@ import time
 import pytest
 import requests
 
-from conftest import TenantFixture, free_port
-from gunicorn_process import gunicorn_process
+from support.processes import free_port, gunicorn_process
+from support.tenants import TenantFixture
 
 pytestmark = pytest.mark.slow
 SLOW_CLIENTS = 4

@@ -125,7 +125,8 @@ def test_the_schema_name_pattern_is_declared_and_agrees_with_the_server(client):
     pattern = jsonschema_rs.validator_for({"type": "string", "pattern": schema["properties"]["schemaName"]["pattern"]})
     for name in ["acme", " acme\n", "_x", "a" * 63, "pg", "pgx", "public_x", "information_schemas",
                  "a" * 64, "pg_x", "public", " public ", "information_schema", "9a", "Acme", "acme\n\n1", ""]:
-        response = client.post("/organizations", json={"name": "n", "schemaName": name.replace("acme", f"acme{uuid.uuid4().hex[:6]}")})
+        unique = name.replace("acme", f"acme{uuid.uuid4().hex[:6]}")
+        response = client.post("/organizations", json={"name": "n", "schemaName": unique})
         assert pattern.is_valid(name) == (response.status_code == 201), (name, response.json)
 
 

@@ -3,7 +3,8 @@ import subprocess
 import sys
 
 import pytest
-from conftest import ROOT
+
+from support.environment import ROOT
 
 WEB_PACKAGES = {"flask", "werkzeug", "marshmallow"}
 

@@ -2,12 +2,12 @@
 import random
 from concurrent.futures import ThreadPoolExecutor
 
-import psycopg2
 import pytest
 import requests
 from psycopg2 import errors as pg_errors
 
-from conftest import TenantFixture, run_queued_jobs
+from support.jobs import run_queued_jobs
+from support.tenants import TenantFixture
 from taskflask.db import begin_statement, database
 
 
@@ -48,9 +48,9 @@ def test_each_schema_gets_its_own_opening_statement(app, schema, read_only, firs
         assert begin_statement(schema, read_only, first_query).as_string(conn) == expected
 
 
-def search_path_outside_transactions():
+def search_path_outside_transactions(pool):
     """search_path of a pooled connection between transactions (behind PgBouncer: any server connection)."""
-    with database.connection() as conn, conn.cursor() as cur:
+    with pool.connection() as conn, conn.cursor() as cur:
         cur.execute("SHOW search_path")
         return cur.fetchone()[0]
 
@@ -63,33 +63,31 @@ def server_default_search_path(db):
         return cur.fetchone()[0]
 
 
-def test_one_connection_serves_interleaved_tenants_without_leaking(app, client, server_default_search_path):
+def test_one_connection_serves_interleaved_tenants_without_leaking(app, client, server_default_search_path,
+                                                                  database_at, point_app_at):
     """Pool of one: 1,000 random requests over two tenants, some failing, no row crosses over."""
-    database.configure(app.config["DATABASE_URL"], maxsize=1)
-    try:
-        tenants = [TenantFixture(client, "x"), TenantFixture(client, "y")]
-        rng = random.Random(7)
-        for step in range(1000):
-            tenant = rng.choice(tenants)
-            action = rng.random()
-            if action < 0.4:
-                tenant.add_task(f"{tenant.schema} #{step}")
-            elif action < 0.55:  # fails validation after the tenant transaction began
-                assert client.post("/tasks", json={"title": ""}, headers=tenant.as_member).status_code == 400
-            elif action < 0.65:  # fails inside PostgreSQL (unique email) and rolls back
-                email = tenant.admin["email"]
-                response = client.post(f"/organizations/{tenant.id}/users", json={"name": "Dup", "email": email})
-                assert response.status_code == 409
-            elif action < 0.7:  # another tenant's user: refused after the tenant transaction began
-                stranger = tenants[0] if tenant is tenants[1] else tenants[1]
-                headers = {"x-tenant-id": tenant.id, "x-user-id": stranger.member["id"]}
-                assert client.post("/tasks", json={"title": "no"}, headers=headers).status_code == 403
-            else:
-                titles = [t["title"] for t in client.get("/tasks?limit=1000", headers=tenant.headers()).json]
-                assert all(title.startswith(tenant.schema + " ") for title in titles)
-            assert search_path_outside_transactions() == server_default_search_path
-    finally:
-        database.configure(app.config["DATABASE_URL"], maxsize=app.config["DB_POOL_MAX"])
+    only_one = point_app_at(database_at(app.config["DATABASE_URL"], maxsize=1))
+    tenants = [TenantFixture(client, "x"), TenantFixture(client, "y")]
+    rng = random.Random(7)
+    for step in range(1000):
+        tenant = rng.choice(tenants)
+        action = rng.random()
+        if action < 0.4:
+            tenant.add_task(f"{tenant.schema} #{step}")
+        elif action < 0.55:  # fails validation after the tenant transaction began
+            assert client.post("/tasks", json={"title": ""}, headers=tenant.as_member).status_code == 400
+        elif action < 0.65:  # fails inside PostgreSQL (unique email) and rolls back
+            email = tenant.admin["email"]
+            response = client.post(f"/organizations/{tenant.id}/users", json={"name": "Dup", "email": email})
+            assert response.status_code == 409
+        elif action < 0.7:  # another tenant's user: refused after the tenant transaction began
+            stranger = tenants[0] if tenant is tenants[1] else tenants[1]
+            headers = {"x-tenant-id": tenant.id, "x-user-id": stranger.member["id"]}
+            assert client.post("/tasks", json={"title": "no"}, headers=headers).status_code == 403
+        else:
+            titles = [t["title"] for t in client.get("/tasks?limit=1000", headers=tenant.headers()).json]
+            assert all(title.startswith(tenant.schema + " ") for title in titles)
+        assert search_path_outside_transactions(only_one) == server_default_search_path
 
 
 @pytest.mark.slow
@@ -119,19 +117,9 @@ def test_concurrent_requests_on_gunicorn_never_cross_tenants(client, live_server
 
 def test_schema_names_reach_sql_only_as_identifiers():
     """No module formats SQL text with Python string operations."""
-    from pathlib import Path
     import re
+    from pathlib import Path
     package = Path(__file__).resolve().parent.parent / "taskflask"
     suspicious = re.compile(r"execute\(\s*f[\"']|execute\([^)]*%\s*\(|execute\([^)]*\.format\(")
     offenders = [str(path) for path in package.rglob("*.py") if suspicious.search(path.read_text())]
     assert offenders == []
-
-
-def test_psycopg2_quotes_a_hostile_identifier():
-    from psycopg2 import sql
-    conn = psycopg2.connect(database.dsn)
-    try:
-        text = sql.Identifier('x"; DROP SCHEMA public; --').as_string(conn)
-        assert text == '"x""; DROP SCHEMA public; --"'
-    finally:
-        conn.close()

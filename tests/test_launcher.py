@@ -8,7 +8,9 @@ import uuid
 
 import pytest
 import requests
-from conftest import ROOT, free_port, not_on_citus, wait_until
+
+from support.environment import ROOT, not_on_citus
+from support.processes import free_port, wait_until
 
 pytestmark = pytest.mark.slow
 SERVICE_VARIABLES = ("DATABASE_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "REDIS_URL")

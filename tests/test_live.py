@@ -7,7 +7,9 @@ import uuid
 import pytest
 import requests
 
-from conftest import ROOT, TenantFixture, wait_until
+from support.environment import ROOT
+from support.processes import wait_until
+from support.tenants import TenantFixture
 
 pytestmark = pytest.mark.slow
 

@@ -3,8 +3,8 @@ import io
 import logging
 
 import pytest
-from conftest import run_queued_jobs
 
+from support.jobs import run_queued_jobs
 from taskflask.logs import ContextFilter, JSONFormatter, TextFormatter, tenant_context
 
 

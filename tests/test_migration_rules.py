@@ -10,8 +10,8 @@ every migration newer than the ones already shipped.
 import re
 
 import pytest
-from test_citus_compat import statements
 
+from support.sql_text import statements
 from taskflask.tenants.migrations import SQL_DIR, migrations
 
 # Migrations up to this one were shipped before the rule (0002 adds queued_at with DEFAULT now());

@@ -1,53 +1,22 @@
 """Versioned migrations: idempotent, parallel, resumable, safe to run twice at once, and visible."""
 import os
-import shutil
 import threading
 import uuid
 
 import psycopg2
-import pytest
-from conftest import SERVER_URL, TenantFixture, admin_command
 from psycopg2 import sql
 
+from support.environment import SERVER_URL, admin_command
+from support.migrations import BROKEN, PRIORITY_COLUMN
+from support.tenants import TenantFixture, schema_version
 from taskflask.db import database
 from taskflask.tenants import migrate_run, migrations
 from taskflask.tenants.migrate_run import RUN_LOCK, migrate_tenants, upgrade_schema
 from taskflask.web.app import create_app
 
-PRIORITY_COLUMN = "ALTER TABLE tasks ADD COLUMN priority integer NOT NULL DEFAULT 0;"
-BROKEN = "ALTER TABLE no_such_table ADD COLUMN y int;"
-
-
-@pytest.fixture
-def ship(tmp_path, monkeypatch):
-    """Installs a copy of sql/ with more tenant migrations, as the next release would ship.
-
-    ``ship(sql_a, sql_b, ...)`` adds them after the newest; returns their versions.
-    """
-    shutil.copytree(migrations.SQL_DIR, tmp_path / "sql")
-    monkeypatch.setattr(migrations, "SQL_DIR", tmp_path / "sql")
-
-    def install(*statements):
-        first = migrations.latest_version("tenant") + 1
-        for version, text in enumerate(statements, start=first):
-            (tmp_path / "sql" / "tenant" / f"{version:04d}_shipped_{version}.sql").write_text(text)
-        migrations.migrations.cache_clear()
-        return list(range(first, first + len(statements)))
-    yield install
-    migrations.migrations.cache_clear()
-
 
 def run(**options):
     return migrate_tenants(os.environ["DATABASE_URL"], **options)
-
-
-def schema_version(db, schema):
-    """(newest version in the schema, versions recorded there, the registry's copy)."""
-    with db.cursor() as cur:
-        cur.execute(f"SELECT max(version), count(*) FROM {schema}.schema_migrations")
-        newest, count = cur.fetchone()
-        cur.execute("SELECT schema_version FROM public.organizations WHERE schema_name = %s", (schema,))
-        return newest, count, cur.fetchone()[0]
 
 
 def test_a_run_with_nothing_pending_visits_no_schema(app, tenant):

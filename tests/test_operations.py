@@ -2,10 +2,9 @@
 import uuid
 
 import pytest
-from conftest import TenantFixture
 from redis import Redis
 
-from taskflask.db import database
+from support.tenants import TenantFixture
 from taskflask.queue import huey, redis_pool
 from taskflask.web.openapi.spec import documented_routes
 
@@ -23,13 +22,10 @@ def test_readyz_checks_postgres_and_redis(client):
     assert response.json["checks"] == {"postgres": "ok", "redis": "ok"}
 
 
-def test_readyz_names_what_is_down(app, client, monkeypatch):
+def test_readyz_names_what_is_down(client, monkeypatch, database_at, point_app_at):
     monkeypatch.setattr(huey.storage, "conn", Redis(connection_pool=redis_pool("redis://127.0.0.1:1/0")))
-    database.configure("postgresql://postgres@127.0.0.1:1/none?connect_timeout=1", maxsize=1)
-    try:
-        response = client.get("/readyz")
-    finally:
-        database.configure(app.config["DATABASE_URL"], app.config["DB_POOL_MAX"])
+    point_app_at(database_at("postgresql://postgres@127.0.0.1:1/none?connect_timeout=1", maxsize=1))
+    response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json["checks"] == {"postgres": "down", "redis": "down"}
     assert "PostgreSQL" in response.json["message"] and "Redis" in response.json["message"]

@@ -5,18 +5,14 @@ import uuid
 import psycopg2
 import pytest
 import requests
-from cluster import locks_held_everywhere, on_every_node
-from conftest import (
-    CITUS_DIR,
-    DIRECT_DATABASE_URL,
-    TenantFixture,
-    run_queued_jobs,
-    socket_nobody_listens_on,
-    wait_until,
-)
 from psycopg2 import sql
 from redis import Redis
 
+from support.cluster import locks_held_everywhere
+from support.environment import CITUS_DIR, DIRECT_DATABASE_URL
+from support.jobs import run_queued_jobs
+from support.processes import socket_nobody_listens_on, wait_until
+from support.tenants import TenantFixture, schema_exists
 from taskflask.data.organizations import unregister_organization
 from taskflask.db import database
 from taskflask.exports.files import exports_folder
@@ -26,12 +22,6 @@ from taskflask.tenants.deletion import TABLES_PER_BATCH, drop_next_object, drop_
 
 def delete(client, tenant, body):
     return client.delete(f"/organizations/{tenant.id}", json=body, headers=tenant.as_admin)
-
-
-def schema_exists(db, schema):
-    with db.cursor() as cur:
-        cur.execute("SELECT count(*) FROM pg_namespace WHERE nspname = %s", (schema,))
-        return cur.fetchone()[0] == 1
 
 
 def drop_queued(db, schema):
@@ -96,7 +86,8 @@ def test_with_redis_down_the_organization_is_still_deleted_and_purge_drops_it(cl
 def test_a_late_drop_job_leaves_a_new_organization_of_the_same_schema_name_alone(app, client, db, tenant):
     run_queued_jobs()  # only this test's job waits below
     assert delete(client, tenant, {"schemaName": tenant.schema}).status_code == 200
-    purge_schema(database, app.config["EXPORTS_DIR"], tenant.schema, citus=bool(CITUS_DIR))  # `tenants purge` came first
+    # `tenants purge` came first
+    purge_schema(database, app.config["EXPORTS_DIR"], tenant.schema, citus=bool(CITUS_DIR))
     again = client.post("/organizations", json={"name": "Same name", "schemaName": tenant.schema})
     assert again.status_code == 201
 
@@ -180,7 +171,8 @@ def test_purge_finishes_a_drop_whose_worker_was_killed_halfway(client, runner, d
         assert response.status_code == 200
         # The held table's batch waits for it: the batches before it are gone.
         wait_until(lambda: drop_waits_for(db, tenant.schema, "zz_held")
-                   and "zz_held" in tables_in(db, tenant.schema) and len(tables_in(db, tenant.schema)) <= TABLES_PER_BATCH,
+                   and "zz_held" in tables_in(db, tenant.schema)
+                   and len(tables_in(db, tenant.schema)) <= TABLES_PER_BATCH,
                    message="the drop to reach the held table")
         live_server.stop_consumer(signal.SIGKILL)  # the job dies with it; Redis does not give it back
     finally:

@@ -2,8 +2,8 @@
 import uuid
 
 import pytest
-from conftest import unique_schema
 
+from support.tenants import unique_schema
 from taskflask.web.schemas import OrganizationSchema, UserSchema
 
 

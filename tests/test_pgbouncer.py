@@ -12,9 +12,10 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from conftest import DIRECT_DATABASE_URL, POOLER_URL, ROOT, TEST_DATABASE, TenantFixture, unique_schema
 from psycopg2 import errors as pg_errors
 
+from support.environment import DIRECT_DATABASE_URL, POOLER_URL, ROOT, TEST_DATABASE
+from support.tenants import TenantFixture, unique_schema
 from taskflask.data.organizations import create_organization
 from taskflask.db import database
 from taskflask.tenants import migrations

@@ -3,11 +3,12 @@ import csv
 import re
 
 import pytest
-from conftest import EXPORTS_DIR, TenantFixture
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from psycopg2 import sql
 
+from support.environment import EXPORTS_DIR
+from support.tenants import TenantFixture
 from taskflask.data.exports import create_export
 from taskflask.data.tasks import create_task
 from taskflask.db import database
@@ -32,6 +33,7 @@ def expected_name_validity(name):
             and name not in ("public", "information_schema") and not name.startswith("pg_"))
 
 
+@pytest.mark.slow  # about 10 s: generating from the regex is what takes time
 @given(st.text(max_size=80) | st.from_regex(r"[a-z_][a-z0-9_]{0,70}", fullmatch=True))
 def test_schema_name_validation_matches_the_rule(name):
     assert is_valid_schema_name(name) == expected_name_validity(name)
@@ -61,6 +63,7 @@ def csv_tenant(app):
     return TenantFixture(app.test_client(), "csv")
 
 
+@pytest.mark.slow  # 60 exports written and read back
 @given(st.lists(st.tuples(cell_text, cell_text | st.none()), min_size=1, max_size=8))
 @DB_SETTINGS
 def test_exported_cells_are_neutralised_and_round_trip(csv_tenant, rows):

@@ -6,7 +6,7 @@ line after a trailing comma), and ``#`` lines describe the group below them.
 """
 import re
 
-from conftest import ROOT
+from support.environment import ROOT
 
 PACKAGE = ROOT / "taskflask"
 

@@ -17,14 +17,21 @@ from pathlib import Path
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, settings
-from schemathesis.checks import (content_type_conformance, not_a_server_error, response_headers_conformance,
-                                 response_schema_conformance, status_code_conformance)
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import (
+    content_type_conformance,
+    not_a_server_error,
+    response_headers_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 
 import schemathesis_hooks  # noqa: F401  (valid cursors, for the in-process runs too)
-from conftest import ROOT, TenantFixture, free_port
-from gunicorn_process import gunicorn_process
+from support.environment import ROOT
+from support.processes import free_port, gunicorn_process
+from support.tenants import TenantFixture
 
+pytestmark = pytest.mark.slow  # Schemathesis: minutes of generated requests
 KEY = "schemathesis-operator-key"
 ANSWER_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
                  response_schema_conformance]
@@ -44,13 +51,12 @@ def keyed_server(app, tmp_path_factory):
         yield {"url": url, "logs": logs}
 
 
-@pytest.mark.slow
 def test_real_gunicorn_keeps_every_promise_of_the_document(keyed_server):
     """Every check, every phase, through real HTTP: exit status 0 means no failure of any kind."""
     env = dict(os.environ, SCHEMATHESIS_HOOKS="schemathesis_hooks",
                PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT / "tests"), os.environ.get("PYTHONPATH")])))
-    command = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(ROOT / "tests" / "schemathesis.toml"),
-               "run", keyed_server["url"] + "/openapi.json",
+    command = [str(Path(sys.executable).parent / "schemathesis"),
+               "--config-file", str(ROOT / "tests" / "schemathesis.toml"), "run", keyed_server["url"] + "/openapi.json",
                "--checks", "all", "--phases", "examples,coverage,fuzzing,stateful",
                "--header", f"Authorization: Bearer {KEY}", "--max-examples", MAX_EXAMPLES, "--seed", SEED,
                "--workers", "2", "--no-color", "--request-timeout", "30"]
@@ -122,6 +128,17 @@ def test_generated_requests_as_a_real_admin_get_documented_answers(case, fuzz_te
     case.validate_response(response, checks=ANSWER_CHECKS, headers=headers)
 
 
-def test_the_fuzzed_deletes_removed_the_fixture_which_came_back(fuzz_tenant, client):
-    assert fuzz_tenant.deleted >= 1
-    assert client.get("/tasks", headers=fuzz_tenant.tenant.headers()).status_code == 200
+def test_fuzzed_deletes_remove_the_tenant_which_comes_back(api_schema, app, client):
+    """The organization DELETE fuzzed on a tenant of its own: some deletions succeed, and each is replaced."""
+    target = ReplaceableTenant(app.test_client())
+
+    @given(case=api_schema["/organizations/{organization_id}"]["DELETE"].as_strategy())
+    @FUZZ_SETTINGS
+    def fuzz_delete(case):
+        headers = target.aim(case)
+        response = case.call(headers=headers)
+        target.after(case, response)
+        case.validate_response(response, checks=ANSWER_CHECKS, headers=headers)
+    fuzz_delete()
+    assert target.deleted >= 1
+    assert client.get("/tasks", headers=target.tenant.headers()).status_code == 200

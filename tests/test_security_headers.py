@@ -1,7 +1,7 @@
 """Security headers, CORS for configured origins only, and downloads that cannot be steered."""
 import pytest
 
-from conftest import run_queued_jobs
+from support.jobs import run_queued_jobs
 
 ALLOWED_ORIGIN = "http://localhost:5173"
 

@@ -6,14 +6,15 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from psycopg2 import sql
 
-from conftest import CITUS_DIR, TenantFixture
+from support.environment import CITUS_DIR
+from support.http import next_link
+from support.tenants import TenantFixture
 from taskflask.data.organizations import create_organization
 from taskflask.data.tasks import SEARCH_COUNT_CAP
 from taskflask.db import database
 from taskflask.tenants.backup import backup_tenant, restore_tenant
 from taskflask.tenants.migrations import migrate_schema
 from taskflask.web.schemas import TaskCountsSchema
-from test_tasks import next_link
 
 
 def titles(response):
@@ -217,7 +218,8 @@ def test_the_migration_counts_the_tasks_a_tenant_already_has(client, db):
     tenant.client, tenant.id = client, organization["id"]
     assert counts(client, tenant) == {"total": 10, "pending": 8, "completed": 2}
     assert titles(client.get("/tasks?q=OLD%2010", headers=tenant.headers())) == ["old 10"]
-    created = client.post("/tasks", json={"title": "new"}, headers={"x-tenant-id": tenant.id, "x-user-id": str(user_id)})
+    created = client.post("/tasks", json={"title": "new"},
+                          headers={"x-tenant-id": tenant.id, "x-user-id": str(user_id)})
     assert created.status_code == 201
     assert counts(client, tenant) == {"total": 11, "pending": 9, "completed": 2}
 

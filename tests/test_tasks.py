@@ -4,18 +4,10 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from support.http import next_link
 from taskflask.api.tasks import LIST_QUERY
 from taskflask.web.input import query_args
 from taskflask.web.schemas import TaskSchema
-
-
-def next_link(response):
-    """The URL in the Link: rel="next" header, or None."""
-    link = response.headers.get("Link")
-    if not link:
-        return None
-    assert link.endswith('>; rel="next"')
-    return link[1:link.index(">")]
 
 
 def test_create_task(client, tenant):

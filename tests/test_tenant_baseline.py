@@ -6,8 +6,8 @@ raising its ``-- version:`` line), these fail: see sql/tenant/README.md.
 import re
 import shutil
 
-from conftest import CITUS_DIR, unique_schema
-
+from support.environment import CITUS_DIR
+from support.tenants import unique_schema
 from taskflask.data.organizations import create_organization
 from taskflask.db import database
 from taskflask.tenants import migrations
@@ -21,7 +21,8 @@ SHAPE = {
         WHERE c.relnamespace = %(schema)s::regnamespace ORDER BY 1""",
     "columns": """
         SELECT c.relname, a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull,
-               pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text, a.attcollation::regcollation::text
+               pg_get_expr(d.adbin, d.adrelid), a.attidentity::text, a.attgenerated::text,
+                a.attcollation::regcollation::text
         FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
         LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
         WHERE c.relnamespace = %(schema)s::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f')

@@ -2,8 +2,8 @@
 import uuid
 
 import pytest
-from conftest import TenantFixture, unique_schema
 
+from support.tenants import TenantFixture, unique_schema
 from taskflask.web.app import create_app
 from taskflask.web.operator_key import exposure_warning
 

@@ -5,11 +5,11 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import CITUS_DIR, ROOT, TenantFixture, unique_schema
 from psycopg2 import sql
-from test_migrations import BROKEN, PRIORITY_COLUMN, schema_version, ship  # noqa: F401 (fixture)
-from test_organization_deletion import schema_exists
 
+from support.environment import CITUS_DIR, ROOT
+from support.migrations import BROKEN, PRIORITY_COLUMN
+from support.tenants import TenantFixture, schema_exists, schema_version, unique_schema
 from taskflask.data.organizations import create_organization, unregister_organization
 from taskflask.db import database
 from taskflask.tenants.deletion import purge_schema

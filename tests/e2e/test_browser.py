@@ -16,7 +16,6 @@ API) are tested at the end; the organization search at 2,000 organizations
 """
 import csv
 import io
-import json
 import re
 import uuid
 from pathlib import Path

@@ -52,7 +52,8 @@ LINKS = {
 
 RESPONSE_SCHEMAS = {
     "Organization": schemas.OrganizationSchema, "User": schemas.UserSchema, "Task": schemas.TaskSchema,
-    "TaskCounts": schemas.TaskCountsSchema, "Export": schemas.ExportSchema, "ExportCreated": schemas.ExportCreatedSchema,
+    "TaskCounts": schemas.TaskCountsSchema, "Export": schemas.ExportSchema,
+    "ExportCreated": schemas.ExportCreatedSchema,
     "Error": schemas.ErrorSchema,
     "Health": schemas.HealthSchema,
 }
