@@ -490,10 +490,11 @@ def test_the_hourly_expiry_puts_back_an_active_export_the_sweep_could_not_see(cl
         cur.execute("DELETE FROM public.active_exports WHERE export_id = %s", (export_id,))
     assert sweep() == (0, 0)  # nothing to see
 
-    upkeep.expire(database, EXPORTS_DIR, timedelta(days=7))
+    # For this run's queue: the live server's consumer (another queue) must not sweep it first.
+    upkeep.expire(database, EXPORTS_DIR, timedelta(days=7), queue=huey.name)
     with db.cursor() as cur:
-        cur.execute("SELECT attempt, lock_key FROM public.active_exports WHERE export_id = %s", (export_id,))
-        assert cur.fetchone() == (1, lock_key)
+        cur.execute("SELECT attempt, lock_key, queue FROM public.active_exports WHERE export_id = %s", (export_id,))
+        assert cur.fetchone() == (1, lock_key, huey.name)
     assert sweep() == (1, 0)  # its worker holds no lock: queued again
     assert run_queued_jobs() == 1
     assert export_state(client, tenant, export_id)["status"] == "completed"

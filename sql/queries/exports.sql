@@ -155,9 +155,10 @@ FROM exports WHERE status IN ('pending', 'processing');
 
 -- name: retrack_export!
 -- An active export that public.active_exports lost (one made by an older release,
--- or a commit that reached a Citus worker node but not the coordinator).
-INSERT INTO public.active_exports (export_id, schema_name, attempt, lock_key, claimed_at, queued_at)
-SELECT :id, :schema, :attempt::int,
+-- or a commit that reached a Citus worker node but not the coordinator). The
+-- queue of the consumer that found it is the one whose sweepers look after it.
+INSERT INTO public.active_exports (export_id, schema_name, queue, attempt, lock_key, claimed_at, queued_at)
+SELECT :id, :schema, :queue, :attempt::int,
        CASE WHEN :attempt::int IS NOT NULL THEN hashtext(:id::uuid::text || '/' || :attempt) END,
        :claimed_at, :queued_at
 ON CONFLICT (export_id) DO NOTHING;

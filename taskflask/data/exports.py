@@ -176,9 +176,11 @@ def requeue_waiting(cur, queue, stuck_after):
     return [(row["schema_name"], str(row["export_id"])) for row in rows]
 
 
-def track_untracked(cur, schema):
-    """Give every pending or processing export of ``schema`` its active_exports row; returns how many lacked one."""
-    return sum(queries.retrack_export(cur.connection, id=export["id"], schema=schema, attempt=export["attempt"],
+def track_untracked(cur, schema, queue=None):
+    """Give every pending or processing export of ``schema`` its active_exports row, swept by the consumers
+    of ``queue`` (None: any); returns how many lacked one."""
+    return sum(queries.retrack_export(cur.connection, id=export["id"], schema=schema, queue=queue,
+                                      attempt=export["attempt"],
                                       claimed_at=export["started_at"], queued_at=export["queued_at"])
                for export in list(queries.waiting_or_running(cur.connection)))
 

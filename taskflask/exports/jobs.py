@@ -94,6 +94,6 @@ def requeue_interrupted_export(signal, task, *args, **kwargs):
 def expire_old_exports():
     """Every hour: files older than EXPORT_TTL removed, their exports expired (see upkeep.expire)."""
     try:
-        upkeep.expire(database, settings.EXPORTS_DIR, settings.EXPORT_TTL, settings.EXPORT_STUCK_AFTER)
+        upkeep.expire(database, settings.EXPORTS_DIR, settings.EXPORT_TTL, settings.EXPORT_STUCK_AFTER, queue=huey.name)
     except pg_errors.UndefinedTable:
         log.info("export expiry skipped: the database is not migrated yet")

@@ -72,11 +72,12 @@ def _take_back(database, run, max_attempts):
         return None
 
 
-def expire(database, exports_dir, ttl, stuck_after=None):
+def expire(database, exports_dir, ttl, stuck_after=None, queue=None):
     """Mark exports older than ``ttl`` expired and delete their files; returns how many.
 
     Visiting every tenant anyway, it also gives an active export that
     public.active_exports lacks its row back (the sweep sees only that table),
+    for the sweepers of ``queue`` (the caller's; None: any),
     and removes temporary files older than ``stuck_after`` that no attempt
     finished (an attempt that completes removes its predecessors' at once).
     """
@@ -86,7 +87,7 @@ def expire(database, exports_dir, ttl, stuck_after=None):
     for schema in schemas:
         with database.transaction(schema) as cur:
             ids = data.expire_exports(cur, ttl)
-            if data.track_untracked(cur, schema):
+            if data.track_untracked(cur, schema, queue):
                 log.warning("tenant %s: active exports missing from public.active_exports were added back", schema)
         for export_id in ids:
             export_path(exports_dir, schema, export_id).unlink(missing_ok=True)
