@@ -21,12 +21,15 @@ from taskflask.web.app import create_app
 from taskflask.web.json_provider import json_array_response
 
 app = create_app()
-LIST_SQL = queries.list_tasks.sql.replace("FROM tasks", "FROM {}.tasks")
-PARAMS = {"status": None, "limit": 101, "after_created_at": None, "after_id": None}  # list_tasks asks limit + 1
+# The same text as GET /tasks, its tables qualified by the schema ({schema}) instead of a search_path.
+LIST_SQL = (queries.list_tasks.sql.replace("FROM tasks", "FROM {schema}.tasks")
+            .replace("JOIN users", "JOIN {schema}.users"))
+# list_tasks asks limit + 1; no search, no cursor.
+PARAMS = {"status": None, "pattern": None, "limit": 101, "after_created_at": None, "after_id": None}
 
 
 def first_page(cur, schema, begin):
-    cur.execute(sql.SQL("BEGIN; " if begin else "") + sql.SQL(LIST_SQL).format(sql.Identifier(schema)), PARAMS)
+    cur.execute(sql.SQL("BEGIN; " if begin else "") + sql.SQL(LIST_SQL).format(schema=sql.Identifier(schema)), PARAMS)
     return json_array_response([row[0] for row in cur.fetchall()[:100]])
 
 
