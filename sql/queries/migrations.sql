@@ -30,7 +30,7 @@ ORDER BY o.schema_name;
 SELECT pg_advisory_xact_lock(:namespace, hashtext(:schema));
 
 -- name: version_table_missing$
-SELECT to_regclass('schema_migrations') IS NULL;
+SELECT to_regclass('schema_migrations') IS NULL AS missing;
 
 -- name: create_version_table#
 CREATE TABLE IF NOT EXISTS schema_migrations (

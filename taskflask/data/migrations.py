@@ -11,15 +11,20 @@ from taskflask.data.queries import queries, text_of
 from taskflask.db import begin_statement
 
 
-def lock_schema(cur, namespace, schema):
-    """Wait for, then hold until the transaction ends, the migration lock of ``schema``."""
-    queries.lock_schema(cur.connection, namespace=namespace, schema=schema)
+def enter_to_migrate(cur, namespace, schema):
+    """Hold ``schema``'s migration lock until the transaction ends, enter the schema, and return the
+    versions it has recorded (its ``schema_migrations`` created when missing).
 
-
-def applied_versions(cur):
-    """The versions recorded in the current schema's ``schema_migrations`` (created when missing)."""
+    The lock, the search_path and the look for the version table travel in one
+    round trip: over thousands of schemas, round trips are most of a run's time.
+    """
+    cur.execute(sql.SQL(";\n").join([
+        sql.SQL(text_of(queries.lock_schema)),
+        sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)),
+        sql.SQL(text_of(queries.version_table_missing)),
+    ]), {"namespace": namespace, "schema": schema})
     # Only when missing: the app's role may not create in public.
-    if queries.version_table_missing(cur.connection):
+    if cur.fetchone()["missing"]:
         queries.create_version_table(cur.connection)
     return {row["version"] for row in queries.applied_versions(cur.connection)}
 

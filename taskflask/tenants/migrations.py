@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from functools import cache
 
 from taskflask.data import migrations as migration_sql
-from taskflask.data.tenancy import enter_schema
 from taskflask.settings import PROJECT_ROOT
 
 SQL_DIR = PROJECT_ROOT / "sql"
@@ -110,9 +109,7 @@ def migrate_schema(cur, schema, kind, target=None, one_by_one=True):
     trip, which is most of a schema's time in a run over thousands of them.
     Returns the versions applied (empty when it was already up to date).
     """
-    migration_sql.lock_schema(cur, LOCK_NAMESPACE, schema)
-    enter_schema(cur, schema)
-    applied = migration_sql.applied_versions(cur)
+    applied = migration_sql.enter_to_migrate(cur, LOCK_NAMESPACE, schema)
     pending = [m for m in migrations(kind)
                if m.version not in applied and (target is None or m.version <= target)]
     if not pending:
