@@ -1,5 +1,5 @@
 # taskflask image: the API (gunicorn) and, with another command, the Huey worker or the
-# one-shot `flask --app wsgi migrate` that must finish before either starts (compose's migrate).
+# one-shot `taskflask-migrate` that must finish before either starts (compose's migrate).
 # Stage 1 builds the React app; stage 2 serves it from the API on one origin.
 FROM node:20-bookworm-slim AS frontend
 WORKDIR /app/frontend
@@ -18,7 +18,7 @@ COPY pyproject.toml setup.cfg README.md ./
 COPY taskflask ./taskflask
 COPY sql ./sql
 COPY wsgi.py huey_worker.py gunicorn.conf.py ./
-# Editable, so the package finds sql/ next to it as in a checkout.
+# Editable, so the package finds sql/ next to it as in a checkout; installs taskflask-migrate too.
 RUN pip install -e .
 COPY --from=frontend /app/frontend/dist ./frontend/dist
 USER taskflask

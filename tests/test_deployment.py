@@ -1,4 +1,5 @@
 """No Docker engine runs here, so the deployment files are checked against the app itself."""
+import configparser
 import importlib
 import re
 
@@ -66,13 +67,24 @@ def test_every_long_running_service_has_a_healthcheck_and_data_has_named_volumes
 
 def test_migrations_run_once_before_api_and_worker_start():
     migrate = SERVICES["migrate"]
-    assert migrate["command"] == ["flask", "--app", "wsgi", "migrate", "--tolerate-tenant-failures"]
+    assert migrate["command"] == ["taskflask-migrate", "--tolerate-tenant-failures"]
     assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert migrate["restart"] == "no"  # one run per `up`, not a loop
     for service in ("api", "worker"):
         assert SERVICES[service]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert SERVICES["api"]["depends_on"]["redis"]["condition"] == "service_healthy"
     assert SERVICES["worker"]["depends_on"]["api"]["condition"] == "service_healthy"
+
+
+def test_the_migrate_service_runs_a_console_script_the_image_installs():
+    """compose's migrate runs taskflask-migrate: the package's entry point, installed by the Dockerfile's pip."""
+    entry_points = configparser.ConfigParser()
+    entry_points.read(ROOT / "setup.cfg")
+    scripts = dict(line.split(" = ") for line in entry_points["options.entry_points"]["console_scripts"].split("\n")
+                   if line)
+    module, function = scripts[SERVICES["migrate"]["command"][0]].split(":")
+    assert callable(getattr(importlib.import_module(module), function))
+    assert re.search(r"^RUN pip install -e \.$", DOCKERFILE, re.MULTILINE)
 
 
 def test_dockerfile_builds_the_frontend_in_a_node_stage_and_serves_it():

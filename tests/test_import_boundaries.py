@@ -1,4 +1,4 @@
-"""The worker and the migration runner load no web code: no Flask, Werkzeug or marshmallow."""
+"""The worker, the migration runner and taskflask-migrate load no web code: no Flask, Werkzeug or marshmallow."""
 import subprocess
 import sys
 
@@ -9,7 +9,7 @@ from support.environment import ROOT
 WEB_PACKAGES = {"flask", "werkzeug", "marshmallow"}
 
 
-@pytest.mark.parametrize("module", ["huey_worker", "taskflask.tenants.migrate_run"])
+@pytest.mark.parametrize("module", ["huey_worker", "taskflask.tenants.migrate_run", "taskflask.cli.migrate"])
 def test_importing_loads_no_web_package(module):
     """The check of issue 12, in a fresh interpreter so that nothing this test run imported counts."""
     check = f"import {module}, sys; print(sorted({WEB_PACKAGES!r} & set(sys.modules)))"

@@ -1,6 +1,6 @@
 """``python -m taskflask.serving.launcher`` (what ``make run`` calls): the whole app in one command.
 
-Migrates once (``flask --app wsgi migrate``), then starts gunicorn (API and
+Migrates once (``taskflask-migrate``), then starts gunicorn (API and
 built UI on one origin) and a huey_consumer against the services chosen by
 taskflask.serving.embedded, prints the URL, and on Ctrl-C
 stops the consumer with SIGINT (a running export finishes), gunicorn with
@@ -34,7 +34,7 @@ def migrate(env):
 
     A tenant schema that fails stays behind and answers 503 until a later run; the others are served.
     """
-    command = [str(BIN / "flask"), "--app", "wsgi", "migrate", "--tolerate-tenant-failures"]
+    command = [str(BIN / "taskflask-migrate"), "--tolerate-tenant-failures"]
     return subprocess.run(command, cwd=PROJECT_ROOT, env=env).returncode == 0  # nosec B603
 
 
