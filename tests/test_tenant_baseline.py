@@ -6,11 +6,14 @@ raising its ``-- version:`` line), these fail: see sql/tenant/README.md.
 import re
 import shutil
 
-from support.environment import CITUS_DIR
-from support.tenants import unique_schema
-from taskflask.data.organizations import create_organization
+import pytest
+
+from support.environment import CITUS_DIR, EXPORTS_DIR
+from support.tenants import schema_exists, unique_schema
+from taskflask.data.organizations import create_organization, unregister_organization
 from taskflask.db import database
 from taskflask.tenants import migrations
+from taskflask.tenants.deletion import purge_schema
 from taskflask.tenants.migrations import latest_version, migrate_schema, new_schema_statements, tenant_baseline
 
 # Every part of a schema that a migration can create, read from pg_catalog. The schema's own
@@ -70,19 +73,34 @@ def shape(schema):
     return found
 
 
-def create_from_baseline():
-    """A new organization, made as the API makes one."""
-    schema = unique_schema("built")
-    with database.transaction() as cur:
-        create_organization(cur, "From the baseline", schema, distributed=bool(CITUS_DIR))
-    return schema
+@pytest.fixture
+def new_tenant(app, db):
+    """``new_tenant(prefix, version=None)``: a new organization's schema at ``version`` (the baseline's by default).
+
+    Each is deleted after the test as the app deletes one (unregistered, then dropped), and none may be left:
+    a schema left behind, at an old version, would be work for the next migrate run of another test.
+    """
+    made = []
+
+    def make(prefix, version=None):
+        schema = unique_schema(prefix)
+        with database.transaction() as cur:
+            organization = create_organization(cur, f"Baseline test {prefix}", schema, version=version,
+                                               distributed=bool(CITUS_DIR))
+        made.append((organization["id"], schema))
+        return schema
+    yield make
+    for organization_id, schema in made:
+        with database.transaction() as cur:
+            unregister_organization(cur, organization_id, schema)
+        purge_schema(database, EXPORTS_DIR, schema, citus=bool(CITUS_DIR))
+    assert [schema for _, schema in made if schema_exists(db, schema)] == []
 
 
-def create_by_replaying_migrations():
+def create_by_replaying_migrations(new_tenant):
     """An organization whose schema starts empty and is upgraded by every migration, as an old tenant was."""
-    schema = unique_schema("replayed")
+    schema = new_tenant("replayed", version=0)
     with database.transaction() as cur:
-        create_organization(cur, "By replaying", schema, version=0, distributed=bool(CITUS_DIR))
         assert migrate_schema(cur, schema, "tenant") == list(range(1, latest_version("tenant") + 1))
     return schema
 
@@ -124,15 +142,15 @@ def test_a_migration_added_without_the_baseline_is_caught(tmp_path, monkeypatch)
         migrations.migrations.cache_clear()
 
 
-def test_a_schema_built_from_the_baseline_is_identical_to_one_built_by_every_migration(app):
-    built, replayed = shape(create_from_baseline()), shape(create_by_replaying_migrations())
+def test_a_schema_built_from_the_baseline_is_identical_to_one_built_by_every_migration(new_tenant):
+    built, replayed = shape(new_tenant("built")), shape(create_by_replaying_migrations(new_tenant))
     assert {"users", "tasks", "exports"} <= {row[0] for row in built["relations"]}
     for part in (*SHAPE, "schema_migrations"):
         assert built[part] == replayed[part], f"{part} differ between the baseline and the migrations"
 
 
-def test_the_comparison_sees_a_difference(app):
-    schema = create_from_baseline()
+def test_the_comparison_sees_a_difference(new_tenant):
+    schema = new_tenant("built")
     before = shape(schema)
     with database.transaction() as cur:
         cur.execute(f'ALTER TABLE "{schema}".tasks ALTER COLUMN status SET DEFAULT \'completed\'')
@@ -142,11 +160,8 @@ def test_the_comparison_sees_a_difference(app):
     assert before["indexes"] != after["indexes"]
 
 
-def test_a_schema_older_than_the_baseline_is_made_by_its_migrations(app):
+def test_a_schema_older_than_the_baseline_is_made_by_its_migrations(new_tenant):
     """What a restore of an older release's backup starts from, before migrating to the newest."""
-    schema = unique_schema("older")
-    with database.transaction() as cur:
-        create_organization(cur, "An old backup", schema, version=1, distributed=bool(CITUS_DIR))
-    old = shape(schema)
+    old = shape(new_tenant("older", version=1))
     assert old["schema_migrations"] == [(1, "initial")]
     assert "queued_at" not in {row[2] for row in old["columns"] if row[0] == "exports"}
