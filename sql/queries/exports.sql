@@ -8,20 +8,10 @@ RETURNING id;
 INSERT INTO public.active_exports (export_id, schema_name, queue)
 VALUES (:id, :schema, :queue);
 
--- name: get_export^
-SELECT e.id, e.status, e.requested_by AS "requestedBy", e.row_count AS "rowCount",
-       CASE WHEN e.status = 'completed' THEN '/exports/' || e.id || '/download' END AS "fileUrl",
-       CASE WHEN e.status = 'failed' THEN e.error END AS error,
-       e.created_at AS "createdAt", e.completed_at AS "completedAt",
-       CASE WHEN e.status IN ('completed', 'expired') THEN e.row_count END AS "rowsWritten",
-       CASE WHEN e.status IN ('completed', 'expired') THEN e.row_count
-            WHEN e.status = 'processing' THEN e.rows_expected END AS "rowsExpected",
-       u.name AS "requestedByName"
-FROM exports e
-LEFT JOIN users u ON u.id = e.requested_by
-WHERE e.id = :id;
-
 -- name: list_exports
+-- Exports in the API's shape, newest first; with :id (else NULL) only that one,
+-- which is get_export: one select list for both. psycopg2 sends the values in
+-- the text, so PostgreSQL folds the test of :id away and reads the id by its key.
 SELECT e.id, e.status, e.requested_by AS "requestedBy", e.row_count AS "rowCount",
        CASE WHEN e.status = 'completed' THEN '/exports/' || e.id || '/download' END AS "fileUrl",
        CASE WHEN e.status = 'failed' THEN e.error END AS error,
@@ -32,9 +22,9 @@ SELECT e.id, e.status, e.requested_by AS "requestedBy", e.row_count AS "rowCount
        u.name AS "requestedByName"
 FROM exports e
 LEFT JOIN users u ON u.id = e.requested_by
+WHERE :id::uuid IS NULL OR e.id = :id::uuid
 ORDER BY e.created_at DESC, e.id DESC
 LIMIT :limit;
-
 
 -- name: export_progress^
 -- What the attempt's worker is doing, read from the backend that holds its lock:

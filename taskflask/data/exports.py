@@ -67,7 +67,7 @@ def _with_progress(cur, export):
         return export
     written = rows_written(cur, export)
     if written is None:  # finished a moment ago, or its worker died
-        fresh = queries.get_export(cur.connection, id=export["id"])
+        fresh = stored_export(cur, export["id"])
         if fresh["status"] != "processing":
             return fresh
         written = 0
@@ -75,14 +75,19 @@ def _with_progress(cur, export):
     return export
 
 
+def stored_export(cur, export_id):
+    """One export in the API's shape as stored (no live progress), or None."""
+    return next(iter(queries.list_exports(cur.connection, id=export_id, limit=1)), None)
+
+
 def get_export(cur, export_id):
     """One export in the API's shape (a running one with its progress), or None."""
-    return _with_progress(cur, queries.get_export(cur.connection, id=export_id))
+    return _with_progress(cur, stored_export(cur, export_id))
 
 
 def list_exports(cur, limit=100):
     """The newest exports."""
-    return [_with_progress(cur, export) for export in list(queries.list_exports(cur.connection, limit=limit))]
+    return [_with_progress(cur, export) for export in list(queries.list_exports(cur.connection, id=None, limit=limit))]
 
 
 def claim_export(cur, schema, export_id):
