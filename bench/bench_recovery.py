@@ -24,7 +24,7 @@ import time
 
 import psycopg2
 
-from harness import BIN, REPEATS, WORK, Taskflask, log, save, wait_until
+from harness import BIN, REPEATS, SERVER_START_TIMEOUT, WORK, Taskflask, log, save, wait_until
 from taskflask.data.exports import EXPORT_LOCK_NAMESPACE, copy_csv, create_export
 from taskflask.db import Database
 from taskflask.exports.writer import WRITE_BUFFER, run_export
@@ -54,7 +54,8 @@ class Consumers:
         process.log_path = self.app.logs / f"{self.app.name}-{name}.log"
         process.started_at = time.monotonic()
         self.processes.append(process)
-        wait_until(lambda: "database pool of" in process.log_path.read_text(), message="a consumer to start")
+        wait_until(lambda: "database pool of" in process.log_path.read_text(), timeout=SERVER_START_TIMEOUT,
+                   interval=0.05, message="a consumer to start")
         return process
 
     def kill_all(self):
@@ -75,7 +76,7 @@ def kill_mid_export(app, conn, admin, candidates):
     """Start an export, SIGKILL the consumer running it mid-COPY; returns (export id, kill time, that consumer)."""
     started = app.post("/tasks/export", headers=admin)
     export_id, job_id = started["exportId"], started["jobId"]
-    wait_until(lambda: running_attempt(conn, export_id) == 1, interval=0.005, message="the export to run")
+    wait_until(lambda: running_attempt(conn, export_id) == 1, timeout=60, interval=0.005, message="the export to run")
     runner = next(p for p in candidates if job_id in p.log_path.read_text())
     runner.send_signal(signal.SIGKILL)
     runner.wait()

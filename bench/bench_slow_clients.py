@@ -18,7 +18,7 @@ import time
 
 import requests
 
-from harness import BIN, ROOT, Taskflask, interleaved, log, summary, wait_until
+from harness import BIN, ROOT, SERVER_START_TIMEOUT, Taskflask, interleaved, log, summary, wait_until
 
 CLIENTS = 4
 WINDOW = 8.0
@@ -42,7 +42,7 @@ class ConfiguredTaskflask(Taskflask):
         self.gunicorn = self._spawn("gunicorn", [
             str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{self.port}",
             "--workers", "2", *self.options, "wsgi:app"])
-        wait_until(self._ready, message="gunicorn")
+        wait_until(self._ready, timeout=SERVER_START_TIMEOUT, interval=0.05, message="gunicorn")
         return self
 
 

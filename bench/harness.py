@@ -10,7 +10,6 @@ import re
 import shlex
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -31,8 +30,15 @@ WORK = BENCH / ".work"
 RESULTS_DIR = WORK / "results"
 BIN = Path(sys.executable).parent
 sys.path.insert(1, str(ROOT))  # the app's own constants (bench_tenants.py reads the cache bound)
+# free_port and wait_until, shared with the tests: tests/support/polling.py on its own, since importing the
+# support package would point the environment at a test run.
+sys.path.insert(2, str(ROOT / "tests" / "support"))
+from polling import free_port, wait_until  # noqa: E402
+
 SERVER_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/0")
+# How long a server the benchmarks start may take to answer (the machine may be loaded).
+SERVER_START_TIMEOUT = 60.0
 # Repeats of each timed figure; the median is reported.
 REPEATS = int(os.environ.get("BENCH_REPEATS", "5"))
 WRK_SECONDS = int(os.environ.get("BENCH_WRK_SECONDS", "5"))
@@ -122,22 +128,6 @@ def seed_tasks(dsn, schema, count, created_by):
         conn.close()
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(condition, timeout=60.0, interval=0.05, message="condition"):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(interval)
-    raise RuntimeError(f"timed out waiting for {message}")
-
-
 class Taskflask:
     """A real deployment on a scratch database: gunicorn (2 sync workers) + huey_consumer."""
 
@@ -178,7 +168,7 @@ class Taskflask:
             "--worker-class", "sync", "--backlog", "2048", self.wsgi])
         if consumer:
             self.start_consumer()
-        wait_until(self._ready, message="gunicorn")
+        wait_until(self._ready, timeout=SERVER_START_TIMEOUT, interval=0.05, message="gunicorn")
         return self
 
     def start_consumer(self):

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import requests
 
-from harness import ROOT, WORK, admin_command, free_port, log, wait_until
+from harness import ROOT, SERVER_START_TIMEOUT, WORK, admin_command, free_port, log, wait_until
 
 PEER_SRC = Path(os.environ.get("PEER_SRC", ROOT.parent / "shared" / "peers" / "django-tenants"))
 DJT = Path(os.environ.get("DJT", WORK / "djt"))
@@ -82,7 +82,7 @@ class PeerServer:
             [str(DJT / "venv" / "bin" / "gunicorn"), "proj.wsgi:application", "-w", "2", "-k", "sync",
              "-b", f"127.0.0.1:{self.port}", "--backlog", "2048", "--no-control-socket"],
             cwd=DJT / "proj", env=self.env, stdout=log_file, stderr=subprocess.STDOUT)
-        wait_until(self._ready, message="peer gunicorn")
+        wait_until(self._ready, timeout=SERVER_START_TIMEOUT, interval=0.05, message="peer gunicorn")
         return self
 
     def _ready(self):

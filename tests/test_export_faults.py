@@ -23,7 +23,7 @@ from psycopg2 import sql
 
 from support.environment import EXPORTS_DIR, ROOT, create_database, database_url, drop_database
 from support.jobs import run_queued_jobs
-from support.processes import wait_until
+from support.polling import wait_until
 from support.tenants import TenantFixture
 from taskflask.data.exports import EXPORT_LOCK_NAMESPACE
 from taskflask.db import database

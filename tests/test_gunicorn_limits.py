@@ -8,7 +8,8 @@ import time
 import pytest
 import requests
 
-from support.processes import free_port, gunicorn_process
+from support.polling import free_port
+from support.processes import gunicorn_process
 from support.tenants import TenantFixture
 
 pytestmark = pytest.mark.slow

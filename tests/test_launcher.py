@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from support.environment import ROOT, not_on_citus
-from support.processes import free_port, wait_until
+from support.polling import free_port, wait_until
 
 pytestmark = pytest.mark.slow
 SERVICE_VARIABLES = ("DATABASE_URL", "DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "REDIS_URL")

@@ -8,7 +8,7 @@ import pytest
 import requests
 
 from support.environment import ROOT
-from support.processes import wait_until
+from support.polling import wait_until
 from support.tenants import TenantFixture
 
 pytestmark = pytest.mark.slow

@@ -11,7 +11,8 @@ from redis import Redis
 from support.cluster import locks_held_everywhere
 from support.environment import CITUS_DIR, DIRECT_DATABASE_URL
 from support.jobs import run_queued_jobs
-from support.processes import socket_nobody_listens_on, wait_until
+from support.polling import wait_until
+from support.processes import socket_nobody_listens_on
 from support.tenants import TenantFixture, schema_exists
 from taskflask.data.organizations import unregister_organization
 from taskflask.db import database

@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from support.environment import ROOT, not_on_citus
-from support.processes import free_port, wait_until
+from support.polling import free_port, wait_until
 from taskflask.tenants.migrate_run import migrate_tenants
 
 pytestmark = [pytest.mark.slow, not_on_citus("it restarts a PostgreSQL of its own, which has no Citus")]

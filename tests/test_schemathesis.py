@@ -28,7 +28,8 @@ from schemathesis.checks import (
 
 import schemathesis_hooks  # noqa: F401  (valid cursors, for the in-process runs too)
 from support.environment import ROOT
-from support.processes import free_port, gunicorn_process
+from support.polling import free_port
+from support.processes import gunicorn_process
 from support.tenants import TenantFixture
 
 pytestmark = pytest.mark.slow  # Schemathesis: minutes of generated requests

@@ -1,36 +1,18 @@
-"""Real server processes for the tests: free ports, polling, gunicorn and huey_consumer."""
+"""Real server processes for the tests: gunicorn and huey_consumer (free ports and polling: support.polling)."""
 import os
 import signal
 import socket
 import subprocess
 import sys
-import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import requests
 
 from support.environment import LIVE_HUEY_NAME, ROOT
+from support.polling import free_port, wait_until
 
 BIN_DIR = Path(sys.executable).parent
-
-
-def free_port():
-    """A local TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_until(condition, timeout=20.0, interval=0.1, message="condition"):
-    """Poll ``condition`` until it returns something truthy; fail after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = condition()
-        if result:
-            return result
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {message}")
 
 
 def answers(url):
