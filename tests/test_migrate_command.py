@@ -92,7 +92,7 @@ def test_migrates_a_tenant_behind_then_finds_nothing_pending(own_database, comma
 
     again = run(command, url)
     assert again.returncode == 0, again.stderr
-    assert "0 tenant schemas behind: nothing pending." in again.stdout
+    assert "0 tenant schemas behind: no migration pending." in again.stdout
     assert again.stdout.strip().splitlines()[-1].startswith("0 upgraded, 0 failed, 0 already up to date in ")
 
 

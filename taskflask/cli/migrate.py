@@ -51,7 +51,7 @@ def run_with_progress(database_url, citus, jobs):
 
         def start(schemas):
             if not schemas:
-                click.echo("0 tenant schemas behind: nothing pending.")
+                click.echo("0 tenant schemas behind: no migration pending.")
                 return
             click.echo(f"{len(schemas)} tenant schemas behind; {jobs} jobs.")
             bars.append(stack.enter_context(
