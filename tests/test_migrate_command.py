@@ -72,6 +72,7 @@ def break_schema(database, schema):
 
 
 def registry_version(database, schema):
+    """The schema version the registry holds for ``schema``."""
     with database.transaction(read_only=True) as cur:
         cur.execute("SELECT schema_version FROM public.organizations WHERE schema_name = %s", (schema,))
         return cur.fetchone()["schema_version"]

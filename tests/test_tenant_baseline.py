@@ -83,6 +83,7 @@ def new_tenant(app, db):
     made = []
 
     def make(prefix, version=None):
+        """A new organization's schema, remembered for the deletion."""
         schema = unique_schema(prefix)
         with database.transaction() as cur:
             organization = create_organization(cur, f"Baseline test {prefix}", schema, version=version,
