@@ -16,7 +16,8 @@ buffers each pass found and read (read: not in shared_buffers, asked of the kern
 EXPLAIN (ANALYZE, BUFFERS) of list_tasks cold and warm: planning and execution time, and the
 shared buffers planning found (hit) or had to read; and the tenant relations a request locks,
 each one opened (a relation cache entry built from the catalogs, a file opened). Last, a new
-backend's connection and first request (what recycling a connection costs).
+backend's connection and first request (what recycling a connection costs), and the registry
+lookup a gunicorn worker makes on its first request for a tenant.
 """
 import argparse
 import statistics
@@ -26,6 +27,7 @@ from pathlib import Path
 import psycopg2
 
 from common import percentile
+from taskflask.data.organizations import organization_schema
 from taskflask.data.queries import queries, text_of
 from taskflask.data.tasks import list_tasks
 from taskflask.data.tenancy import begin_tenant_request
@@ -77,6 +79,18 @@ def storage_read_bytes(database):
         pid = conn.info.backend_pid
     fields = dict(line.split(": ") for line in Path(f"/proc/{pid}/io").read_text().splitlines())
     return int(fields["read_bytes"])
+
+
+def registry_lookup_ms(database, tenants):
+    """Median milliseconds of looking up each tenant's schema in its own transaction, as a gunicorn
+    worker does on its first request for a tenant (web.tenancy.schema_of, before its cache has it)."""
+    times = []
+    for _, tenant_id in tenants:
+        started = time.perf_counter()
+        with database.transaction(read_only=True) as cur:
+            organization_schema(cur, tenant_id)
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
 
 
 def new_backend_ms(database, tenant, repeats=20):
@@ -147,12 +161,14 @@ def measure(url, size=200):
         fresh_backend(database)
         explain_cold = [explained(database, *tenant) for tenant in others[:size // 4]]
         explain_warm = [explained(database, *tenant) for tenant in others[:size // 4]]
+        lookup = registry_lookup_ms(database, others)
         connect_and_first = new_backend_ms(database, tenants[0])
     finally:
         database.close()
         monitor.close()
     figures = {"sample": size, "cold": summary(cold), "warm": summary(warm), "rebuilt": summary(rebuilt),
-               "opened": explain_cold[0]["opened"], "new_backend_ms": connect_and_first}
+               "opened": explain_cold[0]["opened"], "new_backend_ms": connect_and_first,
+               "registry_lookup_ms": lookup}
     for name, runs in (("explain_cold", explain_cold), ("explain_warm", explain_warm)):
         figures[name] = {key: statistics.median(run[key] for run in runs)
                          for key in ("planning_ms", "execution_ms", "planning_hit", "planning_read",
@@ -181,6 +197,7 @@ def table(f):
     lines.append(f"tenant relations a request opens: {len(f['opened'])} ({', '.join(f['opened'])})")
     lines.append(f"a new backend: connecting and its first request (in a tenant whose pages are in buffers) "
                  f"{f['new_backend_ms']:.2f} ms, against {f['warm']['p50_ms']:.2f} ms for a warm request")
+    lines.append(f"a worker's first request for a tenant also looks its schema up: {f['registry_lookup_ms']:.2f} ms")
     return lines
 
 
