@@ -1,18 +1,30 @@
-"""Benchmark: 10,000 tenants on one PostgreSQL: creation from the baseline, then one migration to all of them.
+"""Benchmark: 10,000 tenants on one PostgreSQL: creation from the baseline, requests spread over all, one migration.
 
-    python bench/bench_10k.py [--tenants 10000]
+    python bench/bench_10k.py [--tenants 10000] [--keep DIR [--fast-build]]
 
-In its own scratch database (dropped at the end): organizations are created one
-after another through create_organization (what POST /organizations runs), each
-timed from BEGIN to COMMIT; the p50/p95 of the first and last 500 are set
-against the p50 of 100 made in a fresh database beside each of them (one
-after every fifth, so that both see the same load on a shared machine). Then one migration, written the
-fast way (sql/tenant/README.md: a column without a default, SET DEFAULT,
-backfill, SET NOT NULL) plus an index, goes to every tenant with the real
-command, ``flask --app wsgi migrate --jobs 2``, run from a copy of this checkout
-that has the extra file (bench/.work/taskflask-10k; sql/tenant is not touched),
-and again with nothing pending. RSS of the PostgreSQL backends: the one that
-created every tenant, and the migrate run's (sampled while it runs).
+Everything runs on a private PostgreSQL server of this machine's version (harness.PrivatePostgres,
+as root), so that its settings can change between the request runs. In a scratch database,
+organizations are created one after another through create_organization (what POST
+/organizations runs), each timed from BEGIN to COMMIT; the p50/p95 of the first and last 500 are
+set against the p50 of 100 made in a fresh database beside each of them (one after every fifth,
+so that both see the same load on a shared machine). Each tenant then gets an admin and 20 tasks.
+
+GET /tasks spread over every tenant (spread_requests.py: gunicorn as shipped, wrk c16, one
+tenant against the spread, first and second pass, connection recycling on and off, backend
+memory; cold_tenants.py: what a tenant a backend has not served costs, and why) runs twice: with
+PostgreSQL's default settings, and with docker-compose.yml's. Before each, the server restarts
+with them, pg_prewarm reads every table and index, and the kernel's cache of the database's files
+is dropped, so that what shared_buffers does not hold comes from storage. Then the organization
+search, ``GET /organizations?q=``.
+
+Last, one migration, written the fast way (sql/tenant/README.md: a column without a default, SET
+DEFAULT, backfill, SET NOT NULL) plus an index, goes to every tenant with the real command,
+``flask --app wsgi migrate --jobs 2``, run from a copy of this checkout that has the extra file
+(bench/.work/taskflask-10k; sql/tenant is not touched), and again with nothing pending. RSS of
+the PostgreSQL backends: the one that created every tenant, and the migrate run's.
+
+--keep DIR keeps the server (stopped) in DIR without migrating, saves nothing, and on the next
+run with it measures only the requests; --fast-build builds with fsync=off, to iterate quickly.
 """
 import argparse
 import json
@@ -41,7 +53,7 @@ from taskflask.tenants.migrations import latest_version
 DATABASE = "taskflask_bench_10k"
 FRESH_DATABASE = "taskflask_bench_10k_fresh"
 # The private server's settings for the requests: PostgreSQL's defaults (the shared server's), then the
-# ones docker-compose.yml sets (README, "Many tenants on one server").
+# ones docker-compose.yml sets (README, Deployment, "Many tenants").
 CONFIGS = {"defaults": {}, "tuned": {"shared_buffers": "1GB", "max_files_per_process": "10000"}}
 NEXT = WORK / "taskflask-10k"
 WINDOW = 500
@@ -184,10 +196,13 @@ def catalog_size(url):
     conn = psycopg2.connect(url)
     with conn, conn.cursor() as cur:
         cur.execute("SELECT (SELECT count(*) FROM pg_class), (SELECT count(*) FROM pg_index), "
-                    "pg_database_size(current_database())")
-        classes, indexes, size = cur.fetchone()
+                    "pg_database_size(current_database()), "
+                    "(SELECT sum(pg_total_relation_size(oid)) FROM pg_class "
+                    " WHERE relnamespace = 'pg_catalog'::regnamespace AND relkind = 'r')")
+        classes, indexes, size, catalogs = cur.fetchone()
     conn.close()
-    return {"pg_class_rows": classes, "pg_index_rows": indexes, "database_mb": size / 2**20}
+    return {"pg_class_rows": classes, "pg_index_rows": indexes, "database_mb": size / 2**20,
+            "catalog_mb": catalogs / 2**20}
 
 
 def build(server_url, url, tenants, figures):
@@ -283,8 +298,8 @@ def evict_page_cache(server, url):
     """Ask the kernel to drop its cached pages of the database's files (posix_fadvise DONTNEED).
 
     What shared_buffers does not hold must then come from storage, as on a server whose
-    database outgrew the page cache, or on this machine, whose kernel reclaims pages left
-    unread for a while (DAMON): the shared server's cold requests read ~180 KB from storage.
+    database outgrew the page cache, or as on this machine's shared server, whose cold requests
+    read ~180 KB each from storage at 10,000 tenants (the kernel had dropped those pages).
     Returns the number of files.
     """
     conn = psycopg2.connect(url)
@@ -321,10 +336,13 @@ def main():
     parser.add_argument("--keep", metavar="DIR",
                         help="keep the private server in DIR, without the migration, and save nothing; if it holds "
                              "the tenants already, only measure the requests")
+    parser.add_argument("--shared-buffers", default=CONFIGS["tuned"]["shared_buffers"],
+                        help="shared_buffers of the second request runs (docker-compose.yml's by default)")
     parser.add_argument("--fast-build", action="store_true",
                         help="build with fsync=off (the creation and migration figures then mean nothing; "
                              "for iterating on the requests with --keep)")
     args = parser.parse_args()
+    CONFIGS["tuned"]["shared_buffers"] = args.shared_buffers
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up on the way out: gunicorn, server, database
     started = time.perf_counter()
     figures = {"tenants": args.tenants, "window": WINDOW, "fresh_count": FRESH_COUNT,

@@ -195,7 +195,8 @@ def tenants10k_section(f):
                     f"| {fresh['p50_ms']:.1f} / {fresh['p95_ms']:.1f} | {f[f'{name}_vs_fresh']:.2f}x |")
     migration = "; ".join(f"`{line.rstrip(';')}`" for line in f["migration"].splitlines())
     return [
-        f"A scratch database of {f['tenants']:,} tenants (pg_class {k['pg_class_rows']:,} rows, pg_index "
+        "On a private PostgreSQL server of the machine's version (PostgreSQL's default settings while "
+        f"building), a scratch database of {f['tenants']:,} tenants (pg_class {k['pg_class_rows']:,} rows, pg_index "
         f"{k['pg_index_rows']:,}, {k['database_mb']:,.0f} MB; dropped after the run). Organizations are created "
         "one after another with `create_organization` (what `POST /organizations` runs: the schema from "
         "sql/tenant/baseline.sql, its migration records and the registry row in one round trip), each timed "
@@ -206,7 +207,8 @@ def tenants10k_section(f):
         f"Last {f['window']} against a fresh database: {f['last_vs_fresh']:.2f}x "
         f"{verdict(f['last_vs_fresh'] <= 1.2)} (target <= 1.2x). The backend that created every tenant: RSS "
         f"{c['rss_mb']:.0f} MB, {c['anon_mb']:.0f} MB of it private.", "",
-        f"One migration to every tenant, written the fast way of sql/tenant/README.md: {migration}. "
+        "One migration to every tenant (the server now at docker-compose.yml's settings, see below), written "
+        f"the fast way of sql/tenant/README.md: {migration}. "
         f"`flask --app wsgi migrate --jobs 2` from a copy of the checkout with that file: "
         f"**{m['run_s']:.1f} s** ({m['per_schema_ms']:.2f} ms a schema; {m['wall_s']:.1f} s with the command's "
         f"start-up) {verdict(m['run_s'] < 60)} (target < 60 s); {m['schemas_at_new_version']:,} schemas at "
@@ -257,6 +259,13 @@ def cold_rows(f):
     return rows
 
 
+def catalog_mb(f):
+    """The catalogs' size, and the database's (the catalogs' own only in figures saved since it was measured)."""
+    k = f["catalog"]
+    whole = f"{k['database_mb']:,.0f} MB of database in all"
+    return f"{k['catalog_mb']:,.0f} MB of the {whole}" if "catalog_mb" in k else whole
+
+
 def peak(policy, memory):
     """The highest peak ``memory`` (rss, anon) MB of any backend in the spread runs of one policy."""
     return max(policy["first"][f"peak_{memory}_mb"], policy["second"][f"peak_{memory}_mb"])
@@ -280,8 +289,12 @@ def spread_section(f):
         "the median over rounds of each pass against the one-tenant run before it. The benchmark runs a private "
         "PostgreSQL server (same version) twice on the same data: with PostgreSQL's defaults (as the shared "
         "server), and with the settings docker-compose.yml sets; after each restart every table and index is "
-        "read into shared_buffers with pg_prewarm, as on a server that has run a while. Peak memory of any "
-        "app backend, sampled every 0.25 s from /proc/<pid>/status.", "", *spread_rows(f), "",
+        "read into shared_buffers with pg_prewarm, as on a server that has run a while, and then the kernel's "
+        "cache of the database's files is dropped (posix_fadvise), so what shared_buffers does not hold comes "
+        "from storage, as it did for the shared server's cold requests on this machine. Peak memory of any "
+        "app backend, sampled every 0.25 s from /proc/<pid>/status. The two settings run one after the "
+        "other, not interleaved, so compare ratios within one of them, not across: the machine's load "
+        "(last column) moved between them.", "", *spread_rows(f), "",
         f"Latency flat in tenants, settings of docker-compose.yml, recycling as shipped: first pass "
         f"{on['first_ratio']:.2f}x, second {on['second_ratio']:.2f}x of one tenant "
         f"{verdict(on['first_ratio'] <= 1.2)} (target <= 1.2x, first pass included); with PostgreSQL's defaults "
@@ -289,7 +302,10 @@ def spread_section(f):
         "",
         f"Bounded backend memory (docker-compose.yml's settings): with recycling as shipped "
         f"(DB_CONNECTION_MAX_SCHEMAS=100, DB_CONNECTION_LIFETIME=1h) no backend passed {peak(on, 'rss'):.0f} MB RSS "
-        f"({peak(on, 'anon'):.0f} MB private) {verdict(peak(on, 'rss') < 100)} (target < about 100 MB); "
+        f"{verdict(peak(on, 'rss') < 100)} (target < about 100 MB), of which {peak(on, 'anon'):.0f} MB private "
+        f"{verdict(peak(on, 'anon') < 100)}: the rest is pages of shared memory it touched, the same pages in "
+        f"every backend (with PostgreSQL's defaults {peak(defaults['requests']['on'], 'rss'):.0f} MB, "
+        f"{peak(defaults['requests']['on'], 'anon'):.0f} MB private); "
         f"with it off (DB_CONNECTION_MAX_SCHEMAS=0) {peak(off, 'rss'):.0f} MB ({peak(off, 'anon'):.0f} MB private) "
         "after two passes, "
         "and growing with every tenant a backend meets. The cost in throughput, on against off: "
@@ -302,9 +318,11 @@ def spread_section(f):
         "from pg_stat_database, storage reads from /proc/<pid>/io):", "", *cold_rows(f), "",
         f"A request opens {len(cold['opened'])} tenant relations ({', '.join(cold['opened'])}): the planner opens "
         "every index of the tables it plans, and each relation a backend has not opened yet is built from the "
-        "catalogs (the cost of the third row against the second). With shared_buffers at its default of 128 MB "
-        f"the catalogs ({f['catalog']['database_mb']:,.0f} MB of database in all) do not stay in memory, and a "
-        "cold request waits for catalog and index pages from the kernel (the first row).", "",
+        "catalogs (the third row against the second: the catalog rows are then in shared_buffers). With "
+        f"shared_buffers at its default of 128 MB, the catalogs ({catalog_mb(f)}) do not stay there, and a "
+        "cold request waits for catalog and index pages from storage (the first row); with 1 GB the catalogs "
+        "stay, and what is still read are the tenant's own pages (index metapages the planner reads, the "
+        "rows), which 1 GB cannot hold for every tenant.", "",
         f"`GET /organizations?q=...&limit=20` at {f['tenants']:,} organizations (one client, keep-alive): p50 "
         f"{searches['all']['p50_ms']:.2f} ms over all searches, the slowest ({slowest['q']!r}) "
         f"{slowest['p50_ms']:.2f} ms {verdict(slowest['p50_ms'] < 20)} (target p50 < 20 ms).",
