@@ -134,7 +134,7 @@ def sampled_wrk(app, script, dsn):
             "load_1min": os.getloadavg()[0]}
 
 
-def one_round(app, dsn, policy, one, spread):
+def one_round(app, dsn, policy, one, spread, tenants):
     """Fresh gunicorn under ``policy``: one tenant, first pass, one tenant, second pass."""
     app.start(POLICIES[policy])
     wrk(app.url + "/tasks?limit=100", CONNECTIONS, script=one, seconds=2)  # every pool slot connected
@@ -142,6 +142,9 @@ def one_round(app, dsn, policy, one, spread):
     for name, script in (("one_before_first", one), ("first", spread), ("one_before_second", one),
                          ("second", spread)):
         round_[name] = sampled_wrk(app, script, dsn)
+        if script is spread and round_[name]["rps"] * SECONDS > tenants:
+            log(f"  warning: {round_[name]['rps'] * SECONDS:.0f} requests in a pass of {tenants} tenants: "
+                "some met twice (shorten SECONDS)")
         log(f"  {policy:<3} {name:<18} {round_[name]['rps']:7.0f} req/s  p50 {round_[name]['p50_ms']:6.2f} ms  "
             f"p99 {round_[name]['p99_ms']:6.2f} ms  peak backend RSS {round_[name]['peak_rss_mb']:5.0f} MB "
             f"(private {round_[name]['peak_anon_mb']:4.0f})  backends {round_[name]['backends_seen']:3}  "
@@ -174,7 +177,7 @@ def measure(dsn, database_name, tenant_ids, rounds=2, policies=tuple(POLICIES)):
     try:
         for _ in range(rounds):
             for policy in policies:
-                runs[policy].append(one_round(app, dsn, policy, one, spread))
+                runs[policy].append(one_round(app, dsn, policy, one, spread, len(tenant_ids)))
         searches = search_figures(app)
     finally:
         app.stop()
