@@ -79,12 +79,14 @@ class PrivatePostgres:
 
     For figures that depend on a server setting the shared server cannot change
     without a restart (it serves other jobs). Runs as the postgres user, on a
-    free loopback port, from a temporary directory removed at exit.
+    free loopback port, from a temporary directory removed at exit; or from
+    ``directory``, kept (stopped) at exit and used again by the next run.
     """
 
-    def __init__(self, **settings):
+    def __init__(self, directory=None, **settings):
         self.bin = Path(sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1])
-        self.dir = Path(tempfile.mkdtemp(prefix="taskflask-bench-pg-"))
+        self.keep = directory is not None
+        self.dir = Path(directory) if self.keep else Path(tempfile.mkdtemp(prefix="taskflask-bench-pg-"))
         self.port = free_port()
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
         self.settings = settings
@@ -93,17 +95,32 @@ class PrivatePostgres:
         subprocess.run(["runuser", "-u", "postgres", "--", *argv], check=True, capture_output=True)
 
     def __enter__(self):
-        shutil.chown(self.dir, "postgres")
-        self._as_postgres(str(self.bin / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres", "-A", "trust")
+        if not (self.dir / "data").exists():
+            self.dir.mkdir(parents=True, exist_ok=True)
+            shutil.chown(self.dir, "postgres")
+            self._as_postgres(str(self.bin / "initdb"), "-D", str(self.dir / "data"), "-U", "postgres", "-A", "trust")
+        self._start()
+        return self
+
+    def _start(self):
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.dir} " + " ".join(
             f"-c {name}={value}" for name, value in self.settings.items())
         self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-o", options,
                           "-l", str(self.dir / "log"), "-w", "start")
-        return self
+
+    def _stop(self):
+        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop")
+
+    def restart(self, **settings):
+        """Stop and start again with ``settings`` instead (on the same port)."""
+        self._stop()
+        self.settings = settings
+        self._start()
 
     def __exit__(self, *exc):
-        self._as_postgres(str(self.bin / "pg_ctl"), "-D", str(self.dir / "data"), "-m", "fast", "-w", "stop")
-        shutil.rmtree(self.dir, ignore_errors=True)
+        self._stop()
+        if not self.keep:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def seed_tasks(dsn, schema, count, created_by):
