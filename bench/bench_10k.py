@@ -19,9 +19,10 @@ search, ``GET /organizations?q=``.
 
 Last, one migration, written the fast way (sql/tenant/README.md: a column without a default, SET
 DEFAULT, backfill, SET NOT NULL) plus an index, goes to every tenant with the real command,
-``flask --app wsgi migrate --jobs 2``, run from a copy of this checkout that has the extra file
-(bench/.work/taskflask-10k; sql/tenant is not touched), and again with nothing pending. RSS of
-the PostgreSQL backends: the one that created every tenant, and the migrate run's.
+``python -m taskflask.cli.migrate --jobs 2`` (what ``taskflask-migrate`` runs), from a copy
+of this checkout that has the extra file (bench/.work/taskflask-10k; sql/tenant is not touched),
+and again with nothing pending. RSS of the PostgreSQL backends: the one that created every
+tenant, and the migrate run's.
 
 --keep DIR keeps the server (stopped) in DIR without migrating, saves nothing, and on the next
 run with it measures only the requests; --fast-build builds with fsync=off, to iterate quickly.
@@ -184,7 +185,7 @@ def migrate(url, jobs=2):
     """Run the next release's migrate command; (wall seconds, its summary line)."""
     env = {**os.environ, "DATABASE_URL": url, "MIGRATE_ON_START": "0"}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "migrate", "--jobs", str(jobs)],
+    done = subprocess.run([sys.executable, "-m", "taskflask.cli.migrate", "--jobs", str(jobs)],
                           cwd=NEXT, env=env, capture_output=True, text=True)
     wall = time.perf_counter() - started
     if done.returncode:
