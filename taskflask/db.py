@@ -2,7 +2,7 @@
 
 Connections run in autocommit mode and every transaction is opened by hand, so
 ``BEGIN``, ``SET LOCAL search_path`` and the first query travel in one round
-trip. Every transaction states its own search_path (a tenant's schema, or
+trip; a read of a single statement needs no BEGIN or COMMIT at all (read_once). Every transaction states its own search_path (a tenant's schema, or
 ``pg_catalog`` only, where a tenant query fails instead of reading anything)
 and no session setting is relied on, so a pooler in transaction mode
 (PgBouncer) can hand each transaction to any server connection.
@@ -145,6 +145,17 @@ def begin_statement(schema=None, read_only=False, first_query=""):
     return begin + sql.SQL(" " + first_query) if first_query else begin
 
 
+@lru_cache(maxsize=4096)
+def one_message(schema, query):
+    """``SET LOCAL search_path TO`` the tenant's schema, then ``query``, to be sent as one message in autocommit.
+
+    PostgreSQL runs the statements of one message as one implicit transaction:
+    the path holds for ``query`` and is gone with its end, and there is no
+    BEGIN or COMMIT to send.
+    """
+    return sql.SQL("SET LOCAL search_path TO {}; ").format(sql.Identifier(schema)) + sql.SQL(query)
+
+
 class Database:
     """The process's pool, created lazily so that gunicorn workers never share one."""
 
@@ -189,8 +200,8 @@ class Database:
         finally:
             give_back(pool, conn)
 
-    def begin(self, statement, params=None, schema=None):
-        """A pooled connection and dict cursor after running ``statement`` (which opens a transaction
+    def begin(self, statement, params=None, schema=None, cursor_factory=psycopg2.extras.RealDictCursor):
+        """A pooled connection and cursor (dict rows) after running ``statement`` (which opens a transaction
         in ``schema``, noted on the connection for its RecyclePolicy).
 
         A pooled connection may have died while idle (a server restart), and
@@ -198,7 +209,7 @@ class Database:
         """
         for attempt in (1, 2):
             conn = self.pool.getconn()
-            cur = conn.cursor(cursor_factory=psycopg2.extras.RealDictCursor)
+            cur = conn.cursor(cursor_factory=cursor_factory)
             try:
                 cur.execute(statement, params)
                 if schema is not None:
@@ -213,6 +224,17 @@ class Database:
             except BaseException:
                 self.pool.putconn(conn)
                 raise
+
+    def read_once(self, schema, query, params):
+        """The rows (tuples) of one read-only ``query`` in ``schema``, in one round trip (see one_message).
+
+        No transaction outlives the message, so the connection goes straight back to the pool.
+        """
+        conn, cur = self.begin(one_message(schema, query), params, schema=schema, cursor_factory=None)
+        try:
+            return cur.fetchall()
+        finally:
+            give_back(self.pool, conn)
 
     @contextmanager
     def transaction(self, schema=None, read_only=False):

@@ -20,7 +20,7 @@ QUERIES_DIR = ROOT / "sql" / "queries"
 SQL_HOMES = (DATA_LAYER, PACKAGE / "db.py")
 EXECUTING_METHODS = {"execute", "executemany", "copy_expert", "callproc"}
 # The objects of taskflask/data/queries.py that hold the loaded queries.
-QUERY_HOLDERS = {"queries", "tuple_queries"}
+QUERY_HOLDERS = {"queries"}
 NAME_LINE = re.compile(r"^--\s*name\s*:\s*(\w+)", re.MULTILINE)
 
 
@@ -84,7 +84,7 @@ def test_nothing_outside_the_data_layer_executes_sql():
 def test_the_query_checks_tell_defined_from_called_queries():
     texts = ["-- name: get_task^\nSELECT 1;\n\n-- name: list_users\n-- A doc line.\nSELECT 2;\n"]
     assert defined_queries(texts) == {"get_task", "list_users"}
-    assert called_queries("queries.get_task(conn, id=1)\nwith tuple_queries.list_users_cursor(conn) as c: pass\n"
+    assert called_queries("queries.get_task(conn, id=1)\nwith queries.list_users_cursor(conn) as c: pass\n"
                           "other.get_task(conn)") == {"get_task", "list_users"}
 
 

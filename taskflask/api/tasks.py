@@ -17,7 +17,7 @@ from taskflask.web.schemas import (
     TaskSchema,
     TaskUpdateSchema,
 )
-from taskflask.web.tenancy import load_tenant_from_headers, user_required
+from taskflask.web.tenancy import load_tenant_from_headers, reads_once, user_required
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 bp.before_request(load_tenant_from_headers)
@@ -29,6 +29,7 @@ CREATE_BODY, UPDATE_BODY = TaskCreateSchema(), TaskUpdateSchema()
 @bp.get("")
 @documented("List tasks, newest first (Link: rel=\"next\" for the next page); q searches titles and "
             "descriptions", "tenant", answer=TaskSchema, many=True, query=TaskListQuerySchema)
+@reads_once
 def list_page():
     """A page of tasks, newest first; Link: rel="next" points at the following page."""
     args = query_args(LIST_QUERY)

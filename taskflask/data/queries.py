@@ -24,8 +24,6 @@ def load(path, **cursor_options):
 
 # Rows as dicts, in the API's shape (its column aliases are the JSON keys).
 queries = load(QUERIES_DIR, cursor_factory=RealDictCursor)
-# Rows as tuples, for GET /tasks, where a dict per row would cost more than the row.
-tuple_queries = load(QUERIES_DIR / "tasks.sql")
 
 
 def text_of(query):

@@ -1,7 +1,7 @@
 """Tasks of one tenant (run inside its transaction)."""
 from datetime import datetime, timezone
 
-from taskflask.data.queries import queries, tuple_queries
+from taskflask.data.queries import queries
 
 # A search's counts stop there: counting every match of a common word would read most of the table.
 SEARCH_COUNT_CAP = 10_000
@@ -13,18 +13,19 @@ def contains_pattern(text):
     return f"%{escaped}%"
 
 
-def list_tasks(cur, limit, status=None, after=None, search=None):
+def list_tasks(reader, limit, status=None, after=None, search=None):
     """A page of up to ``limit`` tasks newest first, after the (created_at, id) key ``after``,
     only those whose title or description contains ``search`` (any case) when given.
 
+    ``reader.rows(query, params)`` runs the page's one statement and returns its
+    rows as tuples (a dict per row would cost more than the row); a request's
+    reader (web.tenancy.TenantRead) sends the tenant check with it.
     Returns (tasks as JSON texts, the key of the page's last task when more follow, else None).
     """
     after_created_at, after_id = after or (None, None)
     pattern = contains_pattern(search) if search else None
-    # plain tuples: a dict per row would cost more than the row
-    with tuple_queries.list_tasks_cursor(cur.connection, status=status, pattern=pattern, limit=limit + 1,
-                                         after_created_at=after_created_at, after_id=after_id) as tuples:
-        rows = tuples.fetchall()
+    rows = reader.rows(queries.list_tasks, {"status": status, "pattern": pattern, "limit": limit + 1,
+                                            "after_created_at": after_created_at, "after_id": after_id})
     next_key = tuple(rows[limit - 1][1:]) if len(rows) > limit else None
     return [row[0] for row in rows[:limit]], next_key
 

@@ -2,7 +2,10 @@
 
 A tenant request holds one transaction whose first round trip is
 ``BEGIN; SET LOCAL search_path TO <schema>; <check>``: the check confirms
-the organization still exists and looks up the user's role.
+the organization still exists and looks up the user's role. A view whose
+work is one read (``reads_once``) holds none: the check rides in its single
+statement, ``SET LOCAL search_path TO <schema>; <check beside the read>``,
+one round trip in autocommit, and is judged before any row is used.
 """
 import re
 import threading
@@ -12,11 +15,12 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app, g, request
+import psycopg2
 from psycopg2 import errors as pg_errors
 
 from taskflask.data.organizations import organization_schema
-from taskflask.data.tenancy import begin_tenant_request
-from taskflask.db import RequestTransaction, database
+from taskflask.data.tenancy import begin_tenant_request, read_with_tenant_check
+from taskflask.db import CONNECTION_ERRORS, RequestTransaction, database
 from taskflask.tenants.migrations import latest_version
 from taskflask.web.errors import ApiError, not_found, retry_later
 from taskflask.web.input import request_body
@@ -96,14 +100,12 @@ def schema_of(tenant_id):
     return schema
 
 
-def open_tenant(tenant_id, user_id=None):
-    """Start the request's transaction in the tenant's schema; sets g.tenant, g.user, g.db."""
-    schema = schema_of(tenant_id)
-    g.tenant_tx = transaction = RequestTransaction(database, schema)
-    try:
-        row = begin_tenant_request(transaction, tenant_id, user_id)
-    except pg_errors.UndefinedTable:
-        row = None  # the schema was dropped with its organization
+def admit(tenant_id, schema, user_id, row):
+    """Judge the tenant check's ``row`` (None: the schema is gone); sets g.tenant and g.user.
+
+    404 when the organization is gone, 503 while its schema is behind the code,
+    403 when x-user-id names no user of it.
+    """
     if row is None or row["schema_version"] is None:
         schema_cache.discard(tenant_id)
         raise not_found("organization")
@@ -113,7 +115,65 @@ def open_tenant(tenant_id, user_id=None):
         raise ApiError(403, "forbidden", f"The {USER_HEADER} header names no user of this organization.")
     g.tenant = Tenant(tenant_id, schema)
     g.user = CurrentUser(user_id, row["role"]) if user_id else None
+
+
+def open_tenant(tenant_id, user_id=None):
+    """Start the request's transaction in the tenant's schema; sets g.tenant, g.user, g.db."""
+    schema = schema_of(tenant_id)
+    g.tenant_tx = transaction = RequestTransaction(database, schema)
+    try:
+        row = begin_tenant_request(transaction, tenant_id, user_id)
+    except pg_errors.UndefinedTable:
+        row = None  # the schema was dropped with its organization
+    admit(tenant_id, schema, user_id, row)
     g.db = transaction.cursor
+
+
+class TenantRead:
+    """g.db of a ``reads_once`` view: runs its read with the tenant check in one statement, no transaction held."""
+
+    def __init__(self, tenant_id, schema, user_id):
+        self.tenant_id, self.schema, self.user_id = tenant_id, schema, user_id
+        self.checked = False  # whether the check has been sent (with a read, or alone)
+
+    def rows(self, query, params):
+        """The rows (tuples) of the read ``query``, once the check that came back with them admits the request."""
+        self.checked = True
+        try:
+            check, rows = read_with_tenant_check(database, self.schema, self.tenant_id, self.user_id, query, params)
+        except psycopg2.DatabaseError as error:
+            if isinstance(error, CONNECTION_ERRORS):
+                raise
+            # The check alone says first what it would have refused: a dropped schema (404), one
+            # behind the code (503, where the read may name what it lacks yet), a stranger (403).
+            self.check_alone()
+            raise
+        admit(self.tenant_id, self.schema, self.user_id, check)
+        return rows
+
+    def check_alone(self):
+        """Run the tenant check in a transaction of its own (the usual way), for its 404, 503 or 403."""
+        self.checked = True
+        open_tenant(self.tenant_id, self.user_id)
+
+
+def reads_once(view):
+    """The view's database work is one read through g.db.rows(), which carries the tenant check (TenantRead).
+
+    For views any caller of the tenant may use (no user_required): the user's
+    role is known only once the read is back. A view that refuses its input
+    before reading still answers the check's refusals first, as every tenant view does.
+    """
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        try:
+            return view(*args, **kwargs)
+        except Exception:
+            if not g.db.checked:
+                g.db.check_alone()
+            raise
+    wrapper.reads_once = True  # read by load_tenant_from_headers
+    return wrapper
 
 
 def load_tenant_from_headers():
@@ -129,7 +189,10 @@ def load_tenant_from_headers():
     view = current_app.view_functions.get(request.endpoint)
     user_id = header_uuid(USER_HEADER, required=getattr(view, "needs_user", False))
     request_body()
-    open_tenant(tenant_id, user_id)
+    if getattr(view, "reads_once", False):
+        g.db = TenantRead(tenant_id, schema_of(tenant_id), user_id)
+    else:
+        open_tenant(tenant_id, user_id)
 
 
 def end_tenant_transaction(response):
