@@ -5,11 +5,14 @@ tenant machinery the issue names: no header parsing, no tenant or user
 resolution, no SET LOCAL (the table is schema-qualified), no input
 validation, and the rows go out as PostgreSQL encoded them.
 
-- ``/bare/<schema>/tasks`` keeps what every taskflask request has and the
-  machinery is not: its own transaction, ``BEGIN`` sent with the first query
-  and ``COMMIT`` at the end. The machinery target is measured against it.
-- ``/bare-autocommit/<schema>/tasks`` is the query alone, one round trip,
-  reported beside it for a view of what the transaction itself costs.
+- ``/bare-autocommit/<schema>/tasks`` is the query alone, one message in
+  autocommit, one round trip: the form GET /tasks has (its one statement,
+  ``SET LOCAL search_path`` and the tenant check beside the page, in
+  autocommit, web/tenancy.py's reads_once). The machinery target is measured
+  against it.
+- ``/bare/<schema>/tasks`` runs it in a transaction of its own, ``BEGIN`` sent
+  with the query and ``COMMIT`` at the end (two round trips): the form every
+  taskflask request had before, and the writes still have; reported beside it.
 
 They exist only in this benchmark app.
 """
