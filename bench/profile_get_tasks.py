@@ -2,8 +2,10 @@
 
 Each route is called through the WSGI app directly (a prepared environ, no
 test client), N times in rotation, so only the app's own work and its round
-trips are timed. Prints per route: microseconds per request (median of the
-rounds), round trips per request (messages the cursors sent: each execute is
+trips are timed. Prints per route, per request (medians of the rounds): wall
+microseconds, this process's CPU time and that of its PostgreSQL backends
+(/proc/PID/schedstat, so PostgreSQL must run on this machine and be readable:
+on a loaded machine CPU time is steadier than wall time), round trips (messages the cursors sent: each execute is
 one simple query, one round trip), and with --profile the top functions of a
 cProfile of the routes named, by their own and by cumulative time.
 
@@ -50,6 +52,30 @@ def counting_connections(counter):
         conn.autocommit = True
         return conn
     db.ConnectionPool._connect = connect
+
+
+def backend_pids(dsn):
+    """PIDs of the app's PostgreSQL backends on this database (the pool's connections)."""
+    import psycopg2
+    conn = psycopg2.connect(dsn)
+    try:
+        with conn.cursor() as cur:
+            cur.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                        "AND application_name = 'taskflask'")
+            return [pid for (pid,) in cur.fetchall()]
+    finally:
+        conn.close()
+
+
+def cpu_seconds(pids):
+    """CPU time the processes ``pids`` have run (/proc/PID/schedstat, in nanoseconds; 0 where unreadable)."""
+    total = 0
+    for pid in pids:
+        try:
+            total += int(open(f"/proc/{pid}/schedstat").read().split()[0])
+        except OSError:
+            pass
+    return total / 1e9
 
 
 def environ(path, query="", headers=None):
@@ -103,22 +129,32 @@ def main():
         for env in routes.values():  # warm: caches, connections, plans
             for _ in range(50):
                 call(app, env)
-        timings = {name: [] for name in routes}
+        backends = backend_pids(dsn)  # opened by the warm-up; the pool keeps them
+        wall, cpu, server = ({name: [] for name in routes} for _ in range(3))
         trips = {}
-        rounds = 10
+        rounds = 20
+        per_round = args.requests // rounds
         for _ in range(rounds):
             for name, env in routes.items():
-                before, start = counter[0], time.perf_counter()
-                for _ in range(args.requests // rounds):
+                before, start, start_cpu = counter[0], time.perf_counter(), time.process_time()
+                start_server = cpu_seconds(backends)
+                for _ in range(per_round):
                     call(app, env)
-                timings[name].append((time.perf_counter() - start) / (args.requests // rounds) * 1e6)
-                trips[name] = (counter[0] - before) / (args.requests // rounds)
-        print(f"load: {os.getloadavg()[0]:.1f} (1 min); {args.requests} requests per route in {rounds} rounds")
-        bare = statistics.median(timings["bare"])
+                wall[name].append((time.perf_counter() - start) / per_round * 1e6)
+                cpu[name].append((time.process_time() - start_cpu) / per_round * 1e6)
+                server[name].append((cpu_seconds(backends) - start_server) / per_round * 1e6)
+                trips[name] = (counter[0] - before) / per_round
+        print(f"load: {os.getloadavg()[0]:.1f} (1 min); {args.requests} requests per route in {rounds} rounds; "
+              "wall time, this process's CPU time and its PostgreSQL backends' CPU time per request, "
+              "medians of the rounds, against the bare route of the same form (one round trip, autocommit)")
+        base = {figure: statistics.median(values["bare autocommit"])
+                for figure, values in (("wall", wall), ("cpu", cpu), ("server", server))}
         for name in routes:
-            median = statistics.median(timings[name])
-            print(f"  {name:22} {median:7.0f} us/request ({median / bare - 1:+.0%} vs bare)  "
-                  f"{trips[name]:.1f} round trips")
+            w, c, b = (statistics.median(values[name]) for values in (wall, cpu, server))
+            both = (c + b) / (base["cpu"] + base["server"]) - 1
+            print(f"  {name:22} wall {w:6.0f} us ({w / base['wall'] - 1:+4.0%})  python CPU {c:5.0f} us "
+                  f"({c - base['cpu']:+4.0f})  server CPU {b:5.0f} us ({b - base['server']:+4.0f})  "
+                  f"both {both:+4.0%}  {trips[name]:.1f} round trips")
         for name in args.profile or ():
             profile = cProfile.Profile()
             profile.enable()

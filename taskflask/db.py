@@ -2,7 +2,8 @@
 
 Connections run in autocommit mode and every transaction is opened by hand, so
 ``BEGIN``, ``SET LOCAL search_path`` and the first query travel in one round
-trip; a read of a single statement needs no BEGIN or COMMIT at all (read_once). Every transaction states its own search_path (a tenant's schema, or
+trip; a read of one statement needs no BEGIN or COMMIT at all (read_once).
+Every transaction states its own search_path (a tenant's schema, or
 ``pg_catalog`` only, where a tenant query fails instead of reading anything)
 and no session setting is relied on, so a pooler in transaction mode
 (PgBouncer) can hand each transaction to any server connection.
@@ -62,6 +63,8 @@ class PooledConnection(psycopg2.extensions.connection):
 class ConnectionPool:
     """A small thread-safe LIFO pool; it is rebuilt in each forked process."""
 
+    connection_class = PooledConnection
+
     def __init__(self, dsn, maxsize, timeout=10.0, recycle=NO_RECYCLING):
         self.dsn = dsn
         self.timeout = timeout
@@ -103,7 +106,7 @@ class ConnectionPool:
             conn.close()
 
     def _connect(self):
-        conn = psycopg2.connect(self.dsn, application_name="taskflask", connection_factory=PooledConnection)
+        conn = psycopg2.connect(self.dsn, application_name="taskflask", connection_factory=self.connection_class)
         conn.autocommit = True
         return conn
 
@@ -201,8 +204,8 @@ class Database:
             give_back(pool, conn)
 
     def begin(self, statement, params=None, schema=None, cursor_factory=psycopg2.extras.RealDictCursor):
-        """A pooled connection and cursor (dict rows) after running ``statement`` (which opens a transaction
-        in ``schema``, noted on the connection for its RecyclePolicy).
+        """A pooled connection and cursor (of ``cursor_factory``; None: tuple rows) after running ``statement``
+        (which opens a transaction in ``schema``, noted on the connection for its RecyclePolicy).
 
         A pooled connection may have died while idle (a server restart), and
         nothing has run yet, so one retry on a fresh connection is safe.

@@ -14,8 +14,8 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
-from flask import current_app, g, request
 import psycopg2
+from flask import current_app, g, request
 from psycopg2 import errors as pg_errors
 
 from taskflask.data.organizations import organization_schema

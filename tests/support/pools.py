@@ -1,7 +1,10 @@
 """Connection pools of their own, for tests that need the app on another database or pool size."""
 import sys
+from functools import cache
 
-from taskflask.db import Database, database
+from psycopg2.extensions import cursor as plain_cursor
+
+from taskflask.db import Database, PooledConnection, database
 
 
 def pool_at(url, maxsize=2):
@@ -17,3 +20,31 @@ def names_of_the_app_pool():
                if module is not None and (name == "huey_worker" or name.split(".")[0] == "taskflask")]
     return [(module, attribute) for module in modules for attribute, value in list(vars(module).items())
             if value is database]
+
+
+def record_statements(database):
+    """Make ``database``'s connections keep each statement they send; returns the list they append to.
+
+    psycopg2 sends every execute() as one simple-query message, so each entry is one round trip.
+    Connections opened before the call are closed first.
+    """
+    sent = []
+
+    @cache
+    def recording(base):
+        class Recording(base):
+            def execute(self, query, params=None):
+                try:
+                    return super().execute(query, params)
+                finally:
+                    sent.append((self.query or b"").decode())
+        return Recording
+
+    class RecordingConnection(PooledConnection):
+        def cursor(self, *args, cursor_factory=None, **kwargs):
+            base = cursor_factory or self.cursor_factory or plain_cursor
+            return super().cursor(*args, cursor_factory=recording(base), **kwargs)
+
+    database.pool.discard_idle()
+    database.pool.connection_class = RecordingConnection
+    return sent
