@@ -68,7 +68,7 @@ test-citus: install frontend
 # The tests whose claims depend on how connections are shared, run again with the app's
 # DATABASE_URL pointing at PgBouncer in transaction mode (scripts/pgbouncer.sh starts it).
 PGBOUNCER_PORT ?= 6432
-PGBOUNCER_TESTS := tests/test_pgbouncer.py tests/test_isolation.py tests/test_exports.py tests/test_migrations.py \
+PGBOUNCER_TESTS := tests/test_pgbouncer.py tests/test_isolation.py tests/test_tenant_read.py tests/test_exports.py tests/test_migrations.py \
 	tests/test_connection_recycling.py tests/test_task_search.py
 
 test-pgbouncer: install frontend
