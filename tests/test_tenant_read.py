@@ -46,16 +46,19 @@ def search_path_between_requests(database):
 
 
 def unregister(db, tenant):
+    """Remove the tenant's registry row, its schema left as it is (and its id still cached by the app)."""
     with db.cursor() as cur:
         cur.execute("DELETE FROM public.organizations WHERE id = %s", (tenant.id,))
 
 
 def drop_schema(db, tenant):
+    """Drop the tenant's schema, its registry row left as it is."""
     with db.cursor() as cur:
         cur.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(tenant.schema)))
 
 
 def rename_a_column_the_page_reads(db, tenant):
+    """Make the page's read fail in this schema (UndefinedColumn), as a schema lacking a new column would."""
     with db.cursor() as cur:
         cur.execute(sql.SQL("ALTER TABLE {}.tasks RENAME COLUMN title TO old_title").format(
             sql.Identifier(tenant.schema)))

@@ -32,8 +32,10 @@ def record_statements(database):
 
     @cache
     def recording(base):
+        """``base`` (a cursor class) that records what it sends."""
         class Recording(base):
             def execute(self, query, params=None):
+                """Execute, then record the statement as sent (also when it failed)."""
                 try:
                     return super().execute(query, params)
                 finally:
@@ -42,6 +44,7 @@ def record_statements(database):
 
     class RecordingConnection(PooledConnection):
         def cursor(self, *args, cursor_factory=None, **kwargs):
+            """A cursor of the class asked for (or the default), recording."""
             base = cursor_factory or self.cursor_factory or plain_cursor
             return super().cursor(*args, cursor_factory=recording(base), **kwargs)
 
