@@ -11,7 +11,7 @@ CHECK_TENANT = text_of(queries.check_tenant)
 CHECK_ORGANIZATION = text_of(queries.check_organization)
 
 # The check's columns beside each row of a read. The check is a subquery without FROM, which the
-# planner pulls up: its two lookups run once, as InitPlans, with no join. A read of no rows carries
+# planner pulls up: its lookups run once, as InitPlans, with no join. A read of no rows carries
 # no check, so then the check is asked alone.
 CHECKED_READ = """SELECT tenant.schema_version, tenant.role, q.*
 FROM ({check}) AS tenant, (
