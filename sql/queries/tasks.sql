@@ -51,9 +51,11 @@ WITH walked AS (
                   LIMIT 1000) AS newest
         ), window_start AS (
             -- two pages at walked's rate, as a time: -infinity when the walk saw every
-            -- task, and no window (infinity) when it found too few to go by
+            -- task (or the window would reach back a century), and no window (infinity)
+            -- when the walk found too few to go by
             SELECT CASE WHEN n < 3 THEN 'infinity'
-                        WHEN NOT more THEN '-infinity'
+                        WHEN NOT more OR extract(epoch FROM newest - oldest) * 2 * :limit / n > 3e9
+                            THEN '-infinity'
                         ELSE newest - (newest - oldest) * (2.0 * :limit / n) END AS since
             FROM span, walked_hits
         ), in_window AS MATERIALIZED (
