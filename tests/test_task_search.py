@@ -356,3 +356,14 @@ def test_a_search_page_longer_than_the_walk(client, db, tenant):
                              "FROM generate_series(1, 1500) AS g")
     found, pages = every_page(client, tenant, "MANY", limit=1000)
     assert found == matching_titles(db, tenant, "many") and pages == 2
+
+
+@pytest.mark.parametrize("q", ["zq", "%", "Q Z"])
+def test_short_searches_find_matches_past_the_walk(client, db, tenant, q):
+    """Past the walk's 1,000 tasks: "zq" and "%" give the trigram index nothing (the walk goes on),
+    "Q Z" a word that starts inside the text (the index is asked)."""
+    insert_tasks(db, tenant, "SELECT 'plain ' || g || CASE WHEN g > 1400 THEN ' zq, q z, 100' || chr(37) ELSE '' END, "
+                             "'pending', now() - make_interval(secs => g) FROM generate_series(1, 1500) AS g")
+    expected = matching_titles(db, tenant, q.replace("%", "\\%"))
+    assert len(expected) == 100
+    assert every_page(client, tenant, q, limit=30) == (expected, 4)

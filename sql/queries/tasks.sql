@@ -17,7 +17,10 @@
 -- 3. older: the matches older than that window (all of them after the cursor
 --    when walked found fewer than 3): through the trigram index alone, sorted here.
 -- A phase runs only when the ones before it found less than a page; without a
--- search only the walk is planned, and it is the page.
+-- search only the walk is planned, and it is the page. A text with no trigram for
+-- the index (pg_trgm takes one from 3 letters or digits in a row, or from a word
+-- that starts, or ends after 2 characters, inside the text: the regular expression
+-- below) would have the index read in full: the walk goes on until it has the page.
 WITH walked AS (
     SELECT newest.*
     FROM (SELECT t.id, t.title, t.description, t.status, t.created_by, t.created_at, t.updated_at,
@@ -27,7 +30,10 @@ WITH walked AS (
             AND (:after_created_at::timestamptz IS NULL
                  OR (t.created_at, t.id) < (:after_created_at::timestamptz, :after_id::uuid))
           ORDER BY t.created_at DESC, t.id DESC
-          LIMIT CASE WHEN :pattern::text IS NULL THEN :limit ELSE 1000 END) AS newest
+          LIMIT CASE WHEN :pattern::text IS NULL THEN :limit
+                     WHEN substr(:pattern::text, 2, char_length(:pattern) - 2)
+                          !~ '[[:alnum:]]{3}|[^[:alnum:]][[:alnum:]]|[[:alnum:]]{2}[^[:alnum:]]' THEN NULL
+                     ELSE 1000 END) AS newest
     WHERE :pattern::text IS NULL
        OR lower(newest.title || E'\n' || coalesce(newest.description, '')) LIKE lower(:pattern)
     LIMIT :limit
@@ -35,7 +41,10 @@ WITH walked AS (
     SELECT count(*) AS n FROM walked
 ), found AS (
     SELECT * FROM walked
-    WHERE :pattern::text IS NULL OR (SELECT n FROM walked_hits) >= :limit
+    WHERE :pattern::text IS NULL
+       OR substr(:pattern, 2, char_length(:pattern) - 2)
+          !~ '[[:alnum:]]{3}|[^[:alnum:]][[:alnum:]]|[[:alnum:]]{2}[^[:alnum:]]'
+       OR (SELECT n FROM walked_hits) >= :limit
     UNION ALL
     SELECT * FROM (
         WITH span AS (
@@ -94,7 +103,9 @@ WITH walked AS (
               WHERE (SELECT n FROM walked_hits) < 3 OR (SELECT count(*) FROM in_window) < :limit) AS hits
         JOIN tasks t ON t.id = hits.id
     ) AS searched
-    WHERE :pattern::text IS NOT NULL AND (SELECT n FROM walked_hits) < :limit
+    WHERE substr(:pattern, 2, char_length(:pattern) - 2)
+          ~ '[[:alnum:]]{3}|[^[:alnum:]][[:alnum:]]|[[:alnum:]]{2}[^[:alnum:]]'
+      AND (SELECT n FROM walked_hits) < :limit
 )
 SELECT json_build_object(
            'id', t.id, 'title', t.title, 'description', t.description, 'status', t.status,
