@@ -13,7 +13,8 @@
 --    by one, stopping at a full page: where a word in 10% of tasks or more ends.
 -- 2. in_window: when walked found 3 to a page less one, the tasks newer than a
 --    time that should hold two pages at walked's rate, through the trigram index
---    ANDed with the range of tasks_newest_idx: only the window's matches are read.
+--    ANDed with the range of tasks_newest_idx: only the window's matches are read;
+--    or, from half a page walked on, by walking on through that window.
 -- 3. older: the matches older than that window (all of them after the cursor
 --    when walked found fewer than 3): through the trigram index alone, sorted here.
 -- A phase runs only when the ones before it found less than a page; without a
@@ -68,8 +69,9 @@ WITH walked AS (
                         ELSE newest - (newest - oldest) * (2.0 * :limit / n) END AS since
             FROM span, walked_hits
         ), in_window AS MATERIALIZED (
-            -- both ends of the range are parameters: the planner takes such a range for
-            -- 0.5% of the table, and ANDs the two indexes rather than walk either
+            -- under half a page walked: both ends of the range are parameters, the
+            -- planner takes such a range for 0.5% of the table and ANDs the two
+            -- indexes rather than walk either
             SELECT t.id, t.created_at
             FROM tasks t
             WHERE (:status::text IS NULL OR t.status = :status)
@@ -78,6 +80,24 @@ WITH walked AS (
               AND lower(t.title || E'\n' || coalesce(t.description, '')) LIKE (SELECT lower(:pattern))
               AND t.created_at >= (SELECT since FROM window_start)
               AND t.created_at <= (SELECT coalesce(:after_created_at::timestamptz, 'infinity'))
+              AND (SELECT n FROM walked_hits) * 2 < :limit
+            UNION ALL
+            -- half a page or more: so common a word is found sooner by walking on
+            -- (the trigram index would read every match of it in the table)
+            SELECT id, created_at
+            FROM (SELECT newest.id, newest.created_at
+                  FROM (SELECT t.id, t.created_at, t.title, t.description
+                        FROM tasks t
+                        WHERE (:status::text IS NULL OR t.status = :status)
+                          AND (:after_created_at::timestamptz IS NULL
+                               OR (t.created_at, t.id) < (:after_created_at::timestamptz, :after_id::uuid))
+                          AND t.created_at >= (SELECT since FROM window_start)
+                        ORDER BY t.created_at DESC, t.id DESC
+                        OFFSET 0) AS newest  -- walked in this order: the match is not pushed into it
+                  WHERE lower(newest.title || E'\n' || coalesce(newest.description, ''))
+                        LIKE (SELECT lower(:pattern))
+                  LIMIT :limit) AS walked_on
+            WHERE (SELECT n FROM walked_hits) * 2 >= :limit
         ), matches AS MATERIALIZED (
             -- every match, through the trigram index alone: the pattern as a parameter,
             -- whatever the planner guesses of the word, and the other conditions
