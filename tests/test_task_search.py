@@ -276,3 +276,94 @@ def test_a_restored_tenant_keeps_its_counts_and_search(client, tenant, tmp_path)
     assert client.post("/tasks", json={"title": "after"}, headers={**copy.headers(), "x-user-id": tenant.member["id"]}
                        ).status_code == 201
     assert counts(client, copy) == {"total": 3, "pending": 2, "completed": 1}
+
+
+# --- the phases of a search (sql/queries/tasks.sql, list_tasks): walked, in_window, older
+
+# 3,000 tasks: the newest 1,000 one second apart, the rest a minute apart, every third completed.
+# A walk covers 1,000 tasks, so each word below takes the search down a different path.
+PHASED_TITLES = """
+SELECT concat_ws(' ', 'task ' || g,
+                 CASE WHEN mod(g, 5) = 0 THEN 'often' END,                 -- one in 5: found by the walk
+                 CASE WHEN mod(g, 50) = 0 THEN 'sometimes' END,            -- one in 50: 20 walked, a window
+                 CASE WHEN mod(g, 700) = 0 THEN 'seldom' END,              -- 4 in all: every match, sorted
+                 CASE WHEN g > 2000 AND mod(g, 2) = 0 THEN 'formerly' END, -- common in old tasks only
+                 CASE WHEN g <= 1000 AND mod(g, 200) = 0                   -- 5 recent, then none, then many:
+                        OR g > 2500 AND mod(g, 3) = 0 THEN 'fading' END),  -- a window too short, then older
+       CASE WHEN mod(g, 3) = 0 THEN 'completed' ELSE 'pending' END,
+       now() - make_interval(secs => CASE WHEN g <= 1000 THEN g ELSE 1000 + (g - 1000) * 60 END)
+FROM generate_series(1, 3000) AS g
+"""
+
+
+def insert_tasks(db, tenant, titles_query):
+    """The rows of ``titles_query`` (title, status, created_at) as the member's tasks, made in SQL."""
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("""INSERT INTO {} (title, status, created_at, completed_at, created_by)
+                               SELECT title, status, created_at,
+                                      CASE WHEN status = 'completed' THEN created_at END, %s
+                               FROM ({}) AS made (title, status, created_at)""").format(
+                                   sql.Identifier(tenant.schema, "tasks"), sql.SQL(titles_query)),
+                    (tenant.member["id"],))
+
+
+def matching_titles(db, tenant, q, status=None):
+    """The titles a search should list, newest first, straight from the table."""
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("SELECT title FROM {} WHERE title ILIKE %s AND (%s::text IS NULL OR status = %s) "
+                            "ORDER BY created_at DESC, id DESC").format(sql.Identifier(tenant.schema, "tasks")),
+                    (f"%{q}%", status, status))
+        return [row[0] for row in cur.fetchall()]
+
+
+def every_page(client, tenant, q, status=None, limit=25):
+    """The titles of every page of a search, following the next links; and how many pages there were."""
+    query = {"q": q, "limit": limit, **({"status": status} if status else {})}
+    response = client.get("/tasks", query_string=query, headers=tenant.headers())
+    found, pages = titles(response), 1
+    while (link := next_link(response)) is not None:
+        response = client.get(link, headers=tenant.headers())
+        page = titles(response)
+        assert page, "a next link must lead to a page with tasks"
+        found += page
+        pages += 1
+    return found, pages
+
+
+@pytest.mark.parametrize("status", [None, "completed"])
+@pytest.mark.parametrize("q", ["often", "sometimes", "seldom", "formerly", "fading", "TASK 29"])
+def test_search_pages_are_complete_and_in_order_across_its_phases(client, db, tenant, q, status):
+    insert_tasks(db, tenant, PHASED_TITLES)
+    expected = matching_titles(db, tenant, q, status)
+    assert expected
+    found, pages = every_page(client, tenant, q, status)
+    assert found == expected
+    assert pages == -(-len(expected) // 25)
+
+
+def test_search_pages_through_tasks_of_the_same_instant(client, db, tenant):
+    """1,500 tasks made in one statement share created_at: the window is that instant, their ids order them."""
+    insert_tasks(db, tenant, "SELECT 'same ' || g || CASE WHEN mod(g, 100) = 0 THEN ' hundredth' ELSE '' END, "
+                             "'pending', now() FROM generate_series(1, 1500) AS g")
+    expected = matching_titles(db, tenant, "hundredth")
+    assert len(expected) == 15
+    assert every_page(client, tenant, "hundredth", limit=12) == (expected, 2)
+
+
+def test_a_search_page_longer_than_the_walk(client, db, tenant):
+    """A page of 1,000 needs 1,001 matches, more than the walk's 1,000 tasks can hold."""
+    insert_tasks(db, tenant, "SELECT 'many ' || g, 'pending', now() - make_interval(secs => g) "
+                             "FROM generate_series(1, 1500) AS g")
+    found, pages = every_page(client, tenant, "MANY", limit=1000)
+    assert found == matching_titles(db, tenant, "many") and pages == 2
+
+
+@pytest.mark.parametrize("q", ["zq", "%", "Q Z"])
+def test_short_searches_find_matches_past_the_walk(client, db, tenant, q):
+    """Past the walk's 1,000 tasks: "zq" and "%" give the trigram index nothing (the walk goes on),
+    "Q Z" a word that starts inside the text (the index is asked)."""
+    insert_tasks(db, tenant, "SELECT 'plain ' || g || CASE WHEN g > 1400 THEN ' zq, q z, 100' || chr(37) ELSE '' END, "
+                             "'pending', now() - make_interval(secs => g) FROM generate_series(1, 1500) AS g")
+    expected = matching_titles(db, tenant, q.replace("%", "\\%"))
+    assert len(expected) == 100
+    assert every_page(client, tenant, q, limit=30) == (expected, 4)
