@@ -23,7 +23,7 @@ import psycopg2
 from psycopg2 import sql
 
 from common import percentile, record, show
-from harness import Taskflask
+from harness import Taskflask, save
 
 TASKS = int(os.environ.get("BENCH_SEARCH_TASKS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_SEARCH_REQUESTS", "200"))
@@ -178,6 +178,7 @@ def main():
         app.stop()  # and drops its database
     show(f"Search and counts on one tenant of {TASKS:,} tasks", figures)
     record("search", figures)
+    save("search", figures)
 
 
 if __name__ == "__main__":

@@ -334,6 +334,33 @@ def spread_section(f):
     ]
 
 
+SEARCH_TARGET_MS = 20
+
+
+def search_section(f):
+    """bench_search.py: each search and count route's p50/p95 on one tenant, against the 20 ms target."""
+    routes = [key[:-len(" p50_ms")] for key in f if key.endswith(" p50_ms") and not key.startswith("SQL")]
+    lines = [
+        f"One tenant of {f['tasks']:,} tasks through {f['server']}; each route asked {f['requests_per_route']} "
+        f"times one after another ({f['client']}), after a few warm-up requests. Titles carry words of three "
+        "frequencies (quokka in 10 tasks, each of 200 eight-letter words in 0.5%, report in half) and "
+        "archived in 10% of the older half only. Load average before "
+        f"{f['load average before']}, after {f['load average after']}.", "",
+        f"| route | p50 ms | p95 ms | answer | load (1 min) | p50 < {SEARCH_TARGET_MS} ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for route in routes:
+        p50 = f[f"{route} p50_ms"]
+        answer = f[f"{route} answer"]
+        answer = f"{answer} tasks" if isinstance(answer, int) else json.dumps(answer)
+        lines.append(f"| {route} | {p50:.1f} | {f[f'{route} p95_ms']:.1f} | {answer} | {f[f'{route} load']} | "
+                     f"{verdict(p50 < SEARCH_TARGET_MS)} |")
+    lines += ["", "What the counts route saves, timed in SQL (p50): "
+              + "; ".join(f"{key[len('SQL '):-len(' p50_ms')]} {f[key]:.1f} ms ({f[key[:-len(' p50_ms')]]:,} rows)"
+                          for key in f if key.startswith("SQL") and key.endswith(" p50_ms")) + "."]
+    return lines
+
+
 SECTIONS = [
     ("export", "Export: 1,000,000 tasks at COPY speed, flat memory, streamed download", export_section),
     ("requests", "Requests: GET /tasks?limit=100 and POST /tasks under gunicorn", requests_section),
@@ -342,6 +369,7 @@ SECTIONS = [
     ("citus", "Citus: tenant creation on a cluster, schema moves under requests", citus_section),
     ("recovery", "Recovery: an export whose worker was killed with SIGKILL runs again", recovery_section),
     ("tenants10k", "Ten thousand tenants: creation from the baseline, one migration to all", tenants10k_section),
+    ("search", "Search and counts: one tenant of 1,000,000 tasks", search_section),
 ]
 
 
