@@ -16,8 +16,9 @@ buffers each pass found and read (read: not in shared_buffers, asked of the kern
 EXPLAIN (ANALYZE, BUFFERS) of list_tasks cold and warm: planning and execution time, and the
 shared buffers planning found (hit) or had to read; and the tenant relations a request locks,
 each one opened (a relation cache entry built from the catalogs, a file opened). Last, a new
-backend's connection and first request (what recycling a connection costs), and the registry
-lookup a gunicorn worker makes on its first request for a tenant.
+backend's connection and first request (what recycling a connection costs). The tenant's schema
+comes from the registry inside the first round trip (data.tenancy.ENTER_TENANT), so a worker that
+has never served a tenant makes no lookup of its own.
 """
 import argparse
 import statistics
@@ -27,7 +28,6 @@ from pathlib import Path
 import psycopg2
 
 from common import percentile
-from taskflask.data.organizations import organization_schema
 from taskflask.data.queries import queries, text_of
 from taskflask.data.tasks import list_tasks
 from taskflask.data.tenancy import begin_tenant_request
@@ -41,10 +41,10 @@ OPENED = """SELECT c.relname, c.relkind FROM pg_locks l JOIN pg_class c ON c.oid
               AND c.relnamespace = current_schema()::regnamespace ORDER BY 1"""
 
 
-def request(database, schema, tenant_id):
-    """GET /tasks's SQL in ``schema`` on ``database``'s one connection; milliseconds from BEGIN to COMMIT."""
+def request(database, tenant_id):
+    """GET /tasks's SQL in tenant ``tenant_id`` on ``database``'s one connection; milliseconds from BEGIN to COMMIT."""
     started = time.perf_counter()
-    transaction = RequestTransaction(database, schema)
+    transaction = RequestTransaction(database)
     begin_tenant_request(transaction, tenant_id, None)
     list_tasks(transaction.cursor, 100)
     transaction.release(commit=True)
@@ -55,7 +55,7 @@ def timed_pass(database, tenants, monitor):
     """One request in each of ``tenants`` ((schema, id) pairs), in order: the milliseconds of each,
     and per request the shared buffers found and read and the bytes the backend read from storage."""
     before, io_before = database_blocks(monitor), storage_read_bytes(database)
-    times = [request(database, schema, tenant_id) for schema, tenant_id in tenants]
+    times = [request(database, tenant_id) for _, tenant_id in tenants]
     io_after = storage_read_bytes(database)
     with database.transaction() as cur:
         cur.execute("SELECT pg_stat_force_next_flush()")  # its counts reach pg_stat_database when it idles
@@ -81,32 +81,20 @@ def storage_read_bytes(database):
     return int(fields["read_bytes"])
 
 
-def registry_lookup_ms(database, tenants):
-    """Median milliseconds of looking up each tenant's schema in its own transaction, as a gunicorn
-    worker does on its first request for a tenant (web.tenancy.schema_of, before its cache has it)."""
-    times = []
-    for _, tenant_id in tenants:
-        started = time.perf_counter()
-        with database.transaction(read_only=True) as cur:
-            organization_schema(cur, tenant_id)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def new_backend_ms(database, tenant, repeats=20):
     """Median milliseconds of connecting and serving one request in ``tenant``, whose pages are in buffers."""
     times = []
     for _ in range(repeats):
         database.close()
         started = time.perf_counter()
-        request(database, *tenant)
+        request(database, tenant[1])
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
 
-def explained(database, schema, tenant_id):
+def explained(database, tenant_id):
     """Planning/execution ms, planning's shared buffers hit and read, and the tenant relations opened."""
-    transaction = RequestTransaction(database, schema)
+    transaction = RequestTransaction(database)
     begin_tenant_request(transaction, tenant_id, None)
     cur = transaction.cursor
     cur.execute(EXPLAIN, LIST_PARAMS)
@@ -159,16 +147,14 @@ def measure(url, size=200):
         fresh_backend(database)
         rebuilt = timed_pass(database, tenants, monitor)
         fresh_backend(database)
-        explain_cold = [explained(database, *tenant) for tenant in others[:size // 4]]
-        explain_warm = [explained(database, *tenant) for tenant in others[:size // 4]]
-        lookup = registry_lookup_ms(database, others)
+        explain_cold = [explained(database, tenant_id) for _, tenant_id in others[:size // 4]]
+        explain_warm = [explained(database, tenant_id) for _, tenant_id in others[:size // 4]]
         connect_and_first = new_backend_ms(database, tenants[0])
     finally:
         database.close()
         monitor.close()
     figures = {"sample": size, "cold": summary(cold), "warm": summary(warm), "rebuilt": summary(rebuilt),
-               "opened": explain_cold[0]["opened"], "new_backend_ms": connect_and_first,
-               "registry_lookup_ms": lookup}
+               "opened": explain_cold[0]["opened"], "new_backend_ms": connect_and_first}
     for name, runs in (("explain_cold", explain_cold), ("explain_warm", explain_warm)):
         figures[name] = {key: statistics.median(run[key] for run in runs)
                          for key in ("planning_ms", "execution_ms", "planning_hit", "planning_read",
@@ -197,7 +183,6 @@ def table(f):
     lines.append(f"tenant relations a request opens: {len(f['opened'])} ({', '.join(f['opened'])})")
     lines.append(f"a new backend: connecting and its first request (in a tenant whose pages are in buffers) "
                  f"{f['new_backend_ms']:.2f} ms, against {f['warm']['p50_ms']:.2f} ms for a warm request")
-    lines.append(f"a worker's first request for a tenant also looks its schema up: {f['registry_lookup_ms']:.2f} ms")
     return lines
 
 

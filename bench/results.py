@@ -113,8 +113,7 @@ def tenants_section(f):
         "tenant. The second server, started by the script, raises the setting (docker-compose.yml does too) "
         "and so opens nothing; on this machine those syscalls cost little, so the two agree within noise.",
         "", *rows, "",
-        f"Memory per gunicorn worker (RSS): {memory} (the tenant -> schema cache is an LRU bounded at "
-        f"{f['cache_bound']:,} entries).",
+        f"Memory per gunicorn worker (RSS): {memory}.",
     ]
 
 
