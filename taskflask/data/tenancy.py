@@ -6,7 +6,7 @@ from psycopg2 import sql
 from taskflask.data.queries import queries, text_of
 
 # Sets the search_path to the tenant's schema from the registry (pg_catalog for an unknown tenant);
-# the statement after it in the same message is parsed, and its names resolved, only once it has run.
+# PostgreSQL resolves the names of the next statement of the message only once this one has run.
 ENTER_TENANT = text_of(queries.enter_tenant) + "; "
 CHECK_TENANT = text_of(queries.check_tenant)
 # What a read carries without x-user-id: the registry's half of the check.
