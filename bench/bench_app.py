@@ -7,7 +7,7 @@ validation, and the rows go out as PostgreSQL encoded them.
 
 - ``/bare-autocommit/<schema>/tasks`` is the query alone, one message in
   autocommit, one round trip: the form GET /tasks has (its one statement,
-  ``SET LOCAL search_path`` and the tenant check beside the page, in
+  the search_path set from the registry and the tenant check beside the page, in
   autocommit, web/tenancy.py's reads_once). The machinery target is measured
   against it.
 - ``/bare/<schema>/tasks`` runs it in a transaction of its own, ``BEGIN`` sent

@@ -25,7 +25,6 @@ from harness import (
     summary,
     wrk,
 )
-from taskflask.web.tenancy import SchemaCache
 
 TENANTS = 1000
 TASKS = 150
@@ -94,7 +93,7 @@ def main():
     with PrivatePostgres(max_files_per_process=MAX_FILES) as server:
         tuned = measure(server.url)
     save("tenants", {"shared": shared, "tuned": tuned, "max_files": MAX_FILES, "tenants": TENANTS,
-                     "tasks_per_tenant": TASKS, "cache_bound": SchemaCache().maxsize,
+                     "tasks_per_tenant": TASKS,
                      "script": "bench/.work/rotate_tenants.lua", "repeats": REPEATS})
 
 

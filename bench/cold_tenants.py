@@ -4,20 +4,21 @@ Used by bench_10k.py, and runnable alone on a kept database:
 
     python bench/cold_tenants.py DATABASE_URL [--sample 200]
 
-The app's own code path on a pool of one connection (db.RequestTransaction, data.tenancy's
-check in the first round trip, data.tasks.list_tasks, COMMIT), over a sample of tenants
-spread over the registry:
+The app's own code path on a pool of one connection (data.tasks.list_tasks through
+data.tenancy.read_with_tenant_check, as GET /tasks without x-user-id: one message in autocommit,
+the tenant check beside the page), over a sample of tenants spread over the registry:
   cold     a new backend, tenants no backend has served since the server started;
   warm     the same backend and tenants again (its relation and catalog caches hold them);
   rebuilt  a new backend, the same tenants (caches empty again, their pages now in shared_buffers).
-Each request is timed from BEGIN to COMMIT by the client; pg_stat_database counts the shared
+Each request is timed by the client, from sending the message to its rows; pg_stat_database counts the shared
 buffers each pass found and read (read: not in shared_buffers, asked of the kernel), and
 /proc/<pid>/io how much the backend read from storage (not the page cache). Then, on other tenants of the sample,
 EXPLAIN (ANALYZE, BUFFERS) of list_tasks cold and warm: planning and execution time, and the
 shared buffers planning found (hit) or had to read; and the tenant relations a request locks,
 each one opened (a relation cache entry built from the catalogs, a file opened). Last, a new
-backend's connection and first request (what recycling a connection costs), and the registry
-lookup a gunicorn worker makes on its first request for a tenant.
+backend's connection and first request (what recycling a connection costs). The tenant's schema
+comes from the registry inside the first round trip (data.tenancy.ENTER_TENANT), so a worker that
+has never served a tenant makes no lookup of its own.
 """
 import argparse
 import statistics
@@ -27,10 +28,9 @@ from pathlib import Path
 import psycopg2
 
 from common import percentile
-from taskflask.data.organizations import organization_schema
 from taskflask.data.queries import queries, text_of
 from taskflask.data.tasks import list_tasks
-from taskflask.data.tenancy import begin_tenant_request
+from taskflask.data.tenancy import begin_tenant_request, read_with_tenant_check
 from taskflask.db import Database, RequestTransaction
 
 EXPLAIN = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + text_of(queries.list_tasks)
@@ -41,13 +41,21 @@ OPENED = """SELECT c.relname, c.relkind FROM pg_locks l JOIN pg_class c ON c.oid
               AND c.relnamespace = current_schema()::regnamespace ORDER BY 1"""
 
 
-def request(database, schema, tenant_id):
-    """GET /tasks's SQL in ``schema`` on ``database``'s one connection; milliseconds from BEGIN to COMMIT."""
+class PageReader:
+    """data.tasks' reader as GET /tasks has it (web.tenancy.TenantRead without Flask): the check rides in the read."""
+
+    def __init__(self, database, tenant_id):
+        self.database, self.tenant_id = database, tenant_id
+
+    def rows(self, query, params):
+        """The read's rows, sent with the tenant check in one message."""
+        return read_with_tenant_check(self.database, self.tenant_id, None, query, params)[1]
+
+
+def request(database, tenant_id):
+    """GET /tasks's SQL in tenant ``tenant_id`` on ``database``'s one connection; milliseconds at the client."""
     started = time.perf_counter()
-    transaction = RequestTransaction(database, schema)
-    begin_tenant_request(transaction, tenant_id, None)
-    list_tasks(transaction.cursor, 100)
-    transaction.release(commit=True)
+    list_tasks(PageReader(database, tenant_id), 100)
     return (time.perf_counter() - started) * 1000
 
 
@@ -55,7 +63,7 @@ def timed_pass(database, tenants, monitor):
     """One request in each of ``tenants`` ((schema, id) pairs), in order: the milliseconds of each,
     and per request the shared buffers found and read and the bytes the backend read from storage."""
     before, io_before = database_blocks(monitor), storage_read_bytes(database)
-    times = [request(database, schema, tenant_id) for schema, tenant_id in tenants]
+    times = [request(database, tenant_id) for _, tenant_id in tenants]
     io_after = storage_read_bytes(database)
     with database.transaction() as cur:
         cur.execute("SELECT pg_stat_force_next_flush()")  # its counts reach pg_stat_database when it idles
@@ -81,32 +89,20 @@ def storage_read_bytes(database):
     return int(fields["read_bytes"])
 
 
-def registry_lookup_ms(database, tenants):
-    """Median milliseconds of looking up each tenant's schema in its own transaction, as a gunicorn
-    worker does on its first request for a tenant (web.tenancy.schema_of, before its cache has it)."""
-    times = []
-    for _, tenant_id in tenants:
-        started = time.perf_counter()
-        with database.transaction(read_only=True) as cur:
-            organization_schema(cur, tenant_id)
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
-
-
 def new_backend_ms(database, tenant, repeats=20):
     """Median milliseconds of connecting and serving one request in ``tenant``, whose pages are in buffers."""
     times = []
     for _ in range(repeats):
         database.close()
         started = time.perf_counter()
-        request(database, *tenant)
+        request(database, tenant[1])
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 
 
-def explained(database, schema, tenant_id):
+def explained(database, tenant_id):
     """Planning/execution ms, planning's shared buffers hit and read, and the tenant relations opened."""
-    transaction = RequestTransaction(database, schema)
+    transaction = RequestTransaction(database)
     begin_tenant_request(transaction, tenant_id, None)
     cur = transaction.cursor
     cur.execute(EXPLAIN, LIST_PARAMS)
@@ -159,16 +155,14 @@ def measure(url, size=200):
         fresh_backend(database)
         rebuilt = timed_pass(database, tenants, monitor)
         fresh_backend(database)
-        explain_cold = [explained(database, *tenant) for tenant in others[:size // 4]]
-        explain_warm = [explained(database, *tenant) for tenant in others[:size // 4]]
-        lookup = registry_lookup_ms(database, others)
+        explain_cold = [explained(database, tenant_id) for _, tenant_id in others[:size // 4]]
+        explain_warm = [explained(database, tenant_id) for _, tenant_id in others[:size // 4]]
         connect_and_first = new_backend_ms(database, tenants[0])
     finally:
         database.close()
         monitor.close()
     figures = {"sample": size, "cold": summary(cold), "warm": summary(warm), "rebuilt": summary(rebuilt),
-               "opened": explain_cold[0]["opened"], "new_backend_ms": connect_and_first,
-               "registry_lookup_ms": lookup}
+               "opened": explain_cold[0]["opened"], "new_backend_ms": connect_and_first}
     for name, runs in (("explain_cold", explain_cold), ("explain_warm", explain_warm)):
         figures[name] = {key: statistics.median(run[key] for run in runs)
                          for key in ("planning_ms", "execution_ms", "planning_hit", "planning_read",
@@ -179,7 +173,7 @@ def measure(url, size=200):
 def table(f):
     """measure()'s figures as text lines."""
     lines = [f"GET /tasks's SQL on one connection, {f['sample']} tenants spread over the registry, "
-             "BEGIN to COMMIT at the client:",
+             "its one message at the client:",
              f"{'':<47}{'p50 ms':>8}{'mean ms':>9}{'p90 ms':>8}{'buffers hit':>12}{'read':>6}"
              f"{'from storage KB':>16}"]
     for name, label in (("cold", "cold: new backend, tenants none has served"),
@@ -197,7 +191,6 @@ def table(f):
     lines.append(f"tenant relations a request opens: {len(f['opened'])} ({', '.join(f['opened'])})")
     lines.append(f"a new backend: connecting and its first request (in a tenant whose pages are in buffers) "
                  f"{f['new_backend_ms']:.2f} ms, against {f['warm']['p50_ms']:.2f} ms for a warm request")
-    lines.append(f"a worker's first request for a tenant also looks its schema up: {f['registry_lookup_ms']:.2f} ms")
     return lines
 
 

@@ -29,7 +29,7 @@ BENCH = ROOT / "bench"
 WORK = BENCH / ".work"
 RESULTS_DIR = WORK / "results"
 BIN = Path(sys.executable).parent
-sys.path.insert(1, str(ROOT))  # the app's own constants (bench_tenants.py reads the cache bound)
+sys.path.insert(1, str(ROOT))  # the app's own code and constants
 # free_port and wait_until, shared with the tests: tests/support/polling.py on its own, since importing the
 # support package would point the environment at a test run.
 sys.path.insert(2, str(ROOT / "tests" / "support"))

@@ -50,8 +50,8 @@ def requests_section(f):
         "ships, access log included); wrk on loopback; same 100-task payload "
         f"(~36.6 KB). Medians of {f['repeats']} interleaved runs; the ratios are medians of the "
         "ratios of runs made side by side.", "",
-        "GET /tasks is one round trip: `SET LOCAL search_path` and one statement holding the tenant check "
-        "beside the page, sent as one message in autocommit (no BEGIN, no COMMIT). The bare route of the "
+        "GET /tasks is one round trip: the search_path set from the registry and one statement holding the "
+        "tenant check beside the page, sent as one message in autocommit (no BEGIN, no COMMIT). The bare route of the "
         "same form (bench/bench_app.py) runs the page's SQL on the same pool as one message in autocommit "
         "without the tenant machinery: no headers, no tenant/user check, no `SET LOCAL`, no validation, no "
         "Link header; the machinery target is measured against it. The bare route in a transaction sends "
@@ -113,8 +113,7 @@ def tenants_section(f):
         "tenant. The second server, started by the script, raises the setting (docker-compose.yml does too) "
         "and so opens nothing; on this machine those syscalls cost little, so the two agree within noise.",
         "", *rows, "",
-        f"Memory per gunicorn worker (RSS): {memory} (the tenant -> schema cache is an LRU bounded at "
-        f"{f['cache_bound']:,} entries).",
+        f"Memory per gunicorn worker (RSS): {memory}.",
     ]
 
 

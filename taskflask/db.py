@@ -1,12 +1,13 @@
 """PostgreSQL access: a per-process connection pool and explicit transactions.
 
 Connections run in autocommit mode and every transaction is opened by hand, so
-``BEGIN``, ``SET LOCAL search_path`` and the first query travel in one round
-trip; a read of one statement needs no BEGIN or COMMIT at all (read_once).
-Every transaction states its own search_path (a tenant's schema, or
-``pg_catalog`` only, where a tenant query fails instead of reading anything)
-and no session setting is relied on, so a pooler in transaction mode
-(PgBouncer) can hand each transaction to any server connection.
+``BEGIN``, the search_path and the first query travel in one round trip; a
+read of one statement needs no BEGIN or COMMIT at all (read_once). Every
+transaction states its own transaction-local search_path (a tenant's schema,
+or ``pg_catalog`` only, where a tenant query fails instead of reading
+anything; a tenant request's comes from the registry in its first statement,
+see data.tenancy) and no session setting is relied on, so a pooler in
+transaction mode (PgBouncer) can hand each transaction to any server connection.
 
 A PostgreSQL backend keeps the catalog entries of every relation it has opened
 until its connection ends, so a pooled connection that serves many tenants
@@ -148,17 +149,6 @@ def begin_statement(schema=None, read_only=False, first_query=""):
     return begin + sql.SQL(" " + first_query) if first_query else begin
 
 
-@lru_cache(maxsize=4096)
-def one_message(schema, query):
-    """``SET LOCAL search_path TO`` the tenant's schema, then ``query``, to be sent as one message in autocommit.
-
-    PostgreSQL runs the statements of one message as one implicit transaction:
-    the path holds for ``query`` and is gone with its end, and there is no
-    BEGIN or COMMIT to send.
-    """
-    return sql.SQL("SET LOCAL search_path TO {}; ").format(sql.Identifier(schema)) + sql.SQL(query)
-
-
 class Database:
     """The process's pool, created lazily so that gunicorn workers never share one."""
 
@@ -228,14 +218,22 @@ class Database:
                 self.pool.putconn(conn)
                 raise
 
-    def read_once(self, schema, query, params):
-        """The rows (tuples) of one read-only ``query`` in ``schema``, in one round trip (see one_message).
+    def read_once(self, message, params):
+        """The rows (tuples) of ``message``, a read that enters the tenant's schema itself, in one round trip.
 
-        No transaction outlives the message, so the connection goes straight back to the pool.
+        PostgreSQL runs the statements of one message in autocommit as one
+        implicit transaction: a transaction-local search_path set by its first
+        statement holds for the next and is gone with its end, and there is no
+        BEGIN or COMMIT to send. The rows' first column names the schema, noted on
+        the connection for its RecyclePolicy; no transaction outlives the message,
+        so the connection goes straight back to the pool.
         """
-        conn, cur = self.begin(one_message(schema, query), params, schema=schema, cursor_factory=None)
+        conn, cur = self.begin(message, params, cursor_factory=None)
         try:
-            return cur.fetchall()
+            rows = cur.fetchall()
+            if rows and rows[0][0] is not None:
+                conn.schemas.add(rows[0][0])
+            return rows
         finally:
             give_back(self.pool, conn)
 
@@ -268,17 +266,23 @@ class Database:
 class RequestTransaction:
     """The tenant transaction of one HTTP request, on a connection held until release()."""
 
-    def __init__(self, database, schema):
+    def __init__(self, database):
         self.database = database
-        self.schema = schema
         self.conn = None
         self.cursor = None
 
-    def begin(self, first_query, params):
-        """Open the transaction and run its first query in the same round trip; returns its row."""
-        self.conn, self.cursor = self.database.begin(begin_statement(self.schema, first_query=first_query), params,
-                                                     schema=self.schema)
-        return self.cursor.fetchone()
+    def begin(self, opening, params):
+        """Open the transaction with ``opening`` in the same round trip; returns its row.
+
+        ``opening`` sets the transaction's search_path itself (data.tenancy's, from
+        the registry) and names the schema in its column schema_name, noted on the
+        connection for its RecyclePolicy.
+        """
+        self.conn, self.cursor = self.database.begin("BEGIN; " + opening, params)
+        row = self.cursor.fetchone()
+        if row["schema_name"] is not None:
+            self.conn.schemas.add(row["schema_name"])
+        return row
 
     def release(self, commit=False):
         """Commit or roll back, then return the connection to the pool."""

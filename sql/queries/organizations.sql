@@ -11,9 +11,6 @@ RETURNING id, name, schema_name AS "schemaName", created_at AS "createdAt";
 -- name: tenant_schemas
 SELECT schema_name FROM public.organizations ORDER BY schema_name;
 
--- name: organization_schema$
-SELECT schema_name FROM public.organizations WHERE id = :id;
-
 -- name: schema_by_id_or_name$
 SELECT schema_name FROM public.organizations WHERE id::text = :key OR schema_name = :key;
 

@@ -37,7 +37,7 @@ from taskflask.web.schemas import (
     UserCreateSchema,
     UserSchema,
 )
-from taskflask.web.tenancy import TENANT_HEADER, USER_HEADER, header_uuid, open_tenant, schema_cache
+from taskflask.web.tenancy import TENANT_HEADER, USER_HEADER, header_uuid, open_tenant
 
 bp = Blueprint("organizations", __name__, url_prefix="/organizations")
 LIST_QUERY = OrganizationListQuerySchema()
@@ -119,7 +119,6 @@ def delete(organization_id):
                            "The schemaName in the body must repeat the organization's schema name.",
                            {"schemaName": ["Does not match."]})
         unregister_organization(cur, organization_id, schema)
-    schema_cache.discard(organization_id)
     try:
         enqueue_schema_drop(schema)
     except RedisError as error:

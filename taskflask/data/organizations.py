@@ -68,11 +68,6 @@ def tenant_schemas(cur):
     return [row["schema_name"] for row in queries.tenant_schemas(cur.connection)]
 
 
-def organization_schema(cur, organization_id):
-    """The schema of organization ``organization_id``, or None."""
-    return queries.organization_schema(cur.connection, id=organization_id)
-
-
 def schema_by_id_or_name(cur, key):
     """The schema of the organization whose id or schema name is ``key``, or None."""
     return queries.schema_by_id_or_name(cur.connection, key=key)

@@ -1,16 +1,16 @@
 """Who is asking: x-tenant-id and x-user-id resolved into ``g`` before a tenant request.
 
 A tenant request holds one transaction whose first round trip is
-``BEGIN; SET LOCAL search_path TO <schema>; <check>``: the check confirms
-the organization still exists and looks up the user's role. A view whose
-work is one read (``reads_once``) holds none: the check rides in its single
-statement, ``SET LOCAL search_path TO <schema>; <check beside the read>``,
-one round trip in autocommit, and is judged before any row is used.
+``BEGIN; <enter the tenant's schema>; <check>``: its first statement sets the
+search_path to the schema the registry names for x-tenant-id (data.tenancy),
+so nothing is looked up before it, and the check confirms the organization
+still exists, names its schema and looks up the user's role. A view whose work
+is one read (``reads_once``) holds none: the check rides in its single
+statement, ``<enter the tenant's schema>; <check beside the read>``, one round
+trip in autocommit, and is judged before any row is used.
 """
 import re
-import threading
 import uuid
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import wraps
 
@@ -18,7 +18,6 @@ import psycopg2
 from flask import current_app, g, request
 from psycopg2 import errors as pg_errors
 
-from taskflask.data.organizations import organization_schema
 from taskflask.data.tenancy import begin_tenant_request, read_with_tenant_check
 from taskflask.db import CONNECTION_ERRORS, RequestTransaction, database
 from taskflask.tenants.migrations import latest_version
@@ -42,36 +41,6 @@ class CurrentUser:
     role: str
 
 
-class SchemaCache:
-    """A bounded LRU map of organization id -> schema name (an id never changes schema)."""
-
-    def __init__(self, maxsize=10_000):
-        self.maxsize = maxsize
-        self._items = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, tenant_id):
-        with self._lock:
-            schema = self._items.get(tenant_id)
-            if schema is not None:
-                self._items.move_to_end(tenant_id)
-            return schema
-
-    def put(self, tenant_id, schema):
-        with self._lock:
-            self._items[tenant_id] = schema
-            self._items.move_to_end(tenant_id)
-            while len(self._items) > self.maxsize:
-                self._items.popitem(last=False)
-
-    def discard(self, tenant_id):
-        with self._lock:
-            self._items.pop(tenant_id, None)
-
-
-schema_cache = SchemaCache()
-
-
 def header_uuid(name, required):
     """The UUID in header ``name`` as a string; 400 when missing (if required) or not a UUID.
 
@@ -88,67 +57,53 @@ def header_uuid(name, required):
     return str(uuid.UUID(value.strip()))
 
 
-def schema_of(tenant_id):
-    """The schema of organization ``tenant_id``; 404 when there is none."""
-    schema = schema_cache.get(tenant_id)
-    if schema is None:
-        with database.transaction(read_only=True) as cur:
-            schema = organization_schema(cur, tenant_id)
-        if schema is None:
-            raise not_found("organization")
-        schema_cache.put(tenant_id, schema)
-    return schema
-
-
-def admit(tenant_id, schema, user_id, row):
+def admit(tenant_id, user_id, row):
     """Judge the tenant check's ``row`` (None: the schema is gone); sets g.tenant and g.user.
 
     404 when the organization is gone, 503 while its schema is behind the code,
     403 when x-user-id names no user of it.
     """
     if row is None or row["schema_version"] is None:
-        schema_cache.discard(tenant_id)
         raise not_found("organization")
     if row["schema_version"] < latest_version("tenant"):
         raise retry_later(503, "tenant_upgrading", "This organization's data is being upgraded; try again shortly.")
     if user_id is not None and row["role"] is None:
         raise ApiError(403, "forbidden", f"The {USER_HEADER} header names no user of this organization.")
-    g.tenant = Tenant(tenant_id, schema)
+    g.tenant = Tenant(tenant_id, row["schema_name"])
     g.user = CurrentUser(user_id, row["role"]) if user_id else None
 
 
 def open_tenant(tenant_id, user_id=None):
     """Start the request's transaction in the tenant's schema; sets g.tenant, g.user, g.db."""
-    schema = schema_of(tenant_id)
-    g.tenant_tx = transaction = RequestTransaction(database, schema)
+    g.tenant_tx = transaction = RequestTransaction(database)
     try:
         row = begin_tenant_request(transaction, tenant_id, user_id)
     except pg_errors.UndefinedTable:
-        row = None  # the schema was dropped with its organization
-    admit(tenant_id, schema, user_id, row)
+        row = None  # no such organization (pg_catalog only), or its schema was dropped with it
+    admit(tenant_id, user_id, row)
     g.db = transaction.cursor
 
 
 class TenantRead:
     """g.db of a ``reads_once`` view: runs its read with the tenant check in one statement, no transaction held."""
 
-    def __init__(self, tenant_id, schema, user_id):
-        self.tenant_id, self.schema, self.user_id = tenant_id, schema, user_id
+    def __init__(self, tenant_id, user_id):
+        self.tenant_id, self.user_id = tenant_id, user_id
         self.checked = False  # whether the check has been sent (with a read, or alone)
 
     def rows(self, query, params):
         """The rows (tuples) of the read ``query``, once the check that came back with them admits the request."""
         self.checked = True
         try:
-            check, rows = read_with_tenant_check(database, self.schema, self.tenant_id, self.user_id, query, params)
+            check, rows = read_with_tenant_check(database, self.tenant_id, self.user_id, query, params)
         except psycopg2.DatabaseError as error:
             if isinstance(error, CONNECTION_ERRORS):
                 raise
-            # The check alone says first what it would have refused: a dropped schema (404), one
+            # The check alone says first what it would have refused: an unknown tenant or a dropped schema (404), one
             # behind the code (503, where the read may name what it lacks yet), a stranger (403).
             self.check_alone()
             raise
-        admit(self.tenant_id, self.schema, self.user_id, check)
+        admit(self.tenant_id, self.user_id, check)
         return rows
 
     def check_alone(self):
@@ -190,7 +145,7 @@ def load_tenant_from_headers():
     user_id = header_uuid(USER_HEADER, required=getattr(view, "needs_user", False))
     request_body()
     if getattr(view, "reads_once", False):
-        g.db = TenantRead(tenant_id, schema_of(tenant_id), user_id)
+        g.db = TenantRead(tenant_id, user_id)
     else:
         open_tenant(tenant_id, user_id)
 
