@@ -24,8 +24,9 @@ def list_tasks(reader, limit, status=None, after=None, search=None):
     """
     after_created_at, after_id = after or (None, None)
     pattern = contains_pattern(search) if search else None
-    rows = reader.rows(queries.list_tasks, {"status": status, "pattern": pattern, "limit": limit + 1,
-                                            "after_created_at": after_created_at, "after_id": after_id})
+    query = queries.search_tasks if search else queries.list_tasks
+    rows = reader.rows(query, {"status": status, "pattern": pattern, "limit": limit + 1,
+                               "after_created_at": after_created_at, "after_id": after_id})
     next_key = tuple(rows[limit - 1][1:]) if len(rows) > limit else None
     return [row[0] for row in rows[:limit]], next_key
 
