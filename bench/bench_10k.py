@@ -203,7 +203,7 @@ def catalog_size(url):
         classes, indexes, size, catalogs = cur.fetchone()
     conn.close()
     return {"pg_class_rows": classes, "pg_index_rows": indexes, "database_mb": size / 2**20,
-            "catalog_mb": catalogs / 2**20}
+            "catalog_mb": float(catalogs) / 2**20}  # sum() is numeric: a Decimal
 
 
 def build(server_url, url, tenants, figures):

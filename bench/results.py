@@ -213,7 +213,8 @@ def tenants10k_section(f):
         f"{c['rss_mb']:.0f} MB, {c['anon_mb']:.0f} MB of it private.", "",
         "One migration to every tenant (the server now at docker-compose.yml's settings, see below), written "
         f"the fast way of sql/tenant/README.md: {migration}. "
-        f"`flask --app wsgi migrate --jobs 2` from a copy of the checkout with that file: "
+        "`python -m taskflask.cli.migrate --jobs 2` (what `taskflask-migrate` runs) from a copy of the checkout "
+        "with that file: "
         f"**{m['run_s']:.1f} s** ({m['per_schema_ms']:.2f} ms a schema; {m['wall_s']:.1f} s with the command's "
         f"start-up) {verdict(m['run_s'] < 60)} (target < 60 s); {m['schemas_at_new_version']:,} schemas at "
         f"version {m['version']} after it. A second run with nothing pending: {m['noop_run_s']:.2f} s in the "
@@ -267,7 +268,7 @@ def catalog_mb(f):
     """The catalogs' size, and the database's (the catalogs' own only in figures saved since it was measured)."""
     k = f["catalog"]
     whole = f"{k['database_mb']:,.0f} MB of database in all"
-    return f"{k['catalog_mb']:,.0f} MB of the {whole}" if "catalog_mb" in k else whole
+    return f"{float(k['catalog_mb']):,.0f} MB of the {whole}" if "catalog_mb" in k else whole
 
 
 def peak(policy, memory):
