@@ -197,7 +197,9 @@ def test_a_tenant_no_request_has_named_costs_no_extra_round_trip(client, db, sen
     assert all(s.startswith(ENTERS) and not any(schema in s for schema in schemas) for s in sent)
 
 
-@pytest.mark.parametrize("schema_name", ["user", "select", "tasks", "_", "z" * 63])
+# Names no other test makes: Schemathesis, earlier in the same database, makes short valid
+# ones such as "_" (which then answers 409 here).
+@pytest.mark.parametrize("schema_name", ["user", "select", "tasks", "_" * 40, "z" * 63])
 def test_a_schema_named_like_sql_is_entered_as_a_name(client, db, sent, server_default_search_path,
                                                       one_connection, schema_name):
     """Valid names that are keywords or table names, quoted by quote_ident in SQL: reads and writes stay inside."""
