@@ -140,8 +140,10 @@ def give_back(pool, conn):
 def begin_statement(schema=None, read_only=False, first_query=""):
     """``BEGIN; SET LOCAL search_path TO`` the tenant's schema (``pg_catalog`` without one), then ``first_query``.
 
-    Every request opens with one of a few such statements: each is composed once
-    (a bounded cache), which saves a tenth of the tenant machinery's Python time.
+    Transactions outside a tenant request (operators' commands, jobs, migrations)
+    open with one of a few such statements, each composed once (a bounded cache).
+    A tenant request opens with data.tenancy's statement instead, which takes
+    the schema from the registry.
     """
     begin = sql.SQL("BEGIN READ ONLY;" if read_only else "BEGIN;")
     path = sql.Identifier(schema) if schema is not None else sql.SQL("pg_catalog")
