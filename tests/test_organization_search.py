@@ -210,3 +210,41 @@ def test_both_search_queries_answer_the_same_pages(app, registry_rows, tag, afte
                 "pattern": like_pattern(tag), "limit": 10, "after_name": after_name, "after_id": after_id})
             pages.append(cur.fetchall())
     assert pages[0] == pages[1] and len(pages[0]) == 10
+
+
+def trigram_page(cur, pattern, after, limit=10, analyze=False):
+    """search_organizations_by_trigrams's page (or, with ``analyze``, its EXPLAIN ANALYZE)."""
+    explain = "EXPLAIN (ANALYZE, COSTS OFF) " if analyze else ""
+    cur.execute(explain + text_of(queries.search_organizations_by_trigrams),
+                {"pattern": pattern, "limit": limit, "after_name": after[0], "after_id": after[1]})
+    return cur.fetchall()
+
+
+@pytest.mark.parametrize("layout", [
+    # (how many match, then how many do not, then how many match again), in name order
+    (30, 0, 0),     # a word in every name: the walk holds the page
+    (5, 150, 12),   # a few, then more than the walk reaches: the trigram indexes finish it
+    (0, 150, 3),    # none within the walk
+    (4, 20, 30),    # the walk passes both groups
+])
+def test_the_walk_and_the_trigram_matches_give_the_page_of_the_plain_query(app, registry_rows, tag, layout):
+    first, gap, last = layout
+    registry_rows([f"{tag} 1 needle{tag} {i:03d}" for i in range(first)]
+                  + [f"{tag} 2 hay {i:03d}" for i in range(gap)]
+                  + [f"{tag} 3 needle{tag} {i:03d}" for i in range(last)])
+    after = (tag, "00000000-0000-0000-0000-000000000000")
+    with database.transaction(read_only=True) as cur:
+        cur.execute(text_of(queries.search_organizations), {
+            "pattern": like_pattern(f"needle{tag}"), "limit": 10, "after_name": after[0], "after_id": after[1]})
+        expected = cur.fetchall()
+        assert trigram_page(cur, like_pattern(f"needle{tag}"), after) == expected
+    assert len(expected) == min(10, first + last)
+
+
+def test_a_word_in_every_name_is_answered_by_the_walk_without_the_trigram_indexes(app, registry_rows, tag):
+    registry_rows([f"{tag} tenant {i:03d}" for i in range(200)])
+    with database.transaction(read_only=True) as cur:
+        rows = trigram_page(cur, like_pattern(tag), (tag, str(uuid.UUID(int=0))), analyze=True)
+    plan = "\n".join(row["QUERY PLAN"] for row in rows)
+    trigram_scans = [line for line in plan.splitlines() if "Bitmap Heap Scan" in line or "Seq Scan" in line]
+    assert trigram_scans and all("never executed" in line for line in trigram_scans), plan
