@@ -342,8 +342,12 @@ def main():
     parser.add_argument("--fast-build", action="store_true",
                         help="build with fsync=off (the creation and migration figures then mean nothing; "
                              "for iterating on the requests with --keep)")
+    parser.add_argument("--max-schemas", type=int, default=None,
+                        help="DB_CONNECTION_MAX_SCHEMAS of the runs with recycling on (the app's default otherwise)")
     args = parser.parse_args()
     CONFIGS["tuned"]["shared_buffers"] = args.shared_buffers
+    if args.max_schemas is not None:
+        spread_requests.POLICIES["on"]["DB_CONNECTION_MAX_SCHEMAS"] = str(args.max_schemas)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up on the way out: gunicorn, server, database
     started = time.perf_counter()
     figures = {"tenants": args.tenants, "window": WINDOW, "fresh_count": FRESH_COUNT,
