@@ -3,7 +3,7 @@
     python bench/tenant_migrate.py [--tenants 1000] [--no-peer]
 
 Both sides add a nullable integer column to tasks. Ours runs the real
-command, ``flask --app wsgi migrate --jobs N``, from a copy of this checkout
+command, ``taskflask-migrate --jobs N`` (as ``python -m taskflask.cli.migrate``), from a copy of this checkout
 with the extra migration file (bench/.work/taskflask-next); the peer runs
 ``manage.py migrate_schemas`` with its standard and multiprocessing
 executors. Each is timed as a whole process (start-up included): the run
@@ -54,7 +54,7 @@ def migrate(jobs, url):
     """Run the next release's migrate command; (wall seconds, its summary line)."""
     env = {**os.environ, "DATABASE_URL": url}
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "migrate", "--jobs", str(jobs)],
+    done = subprocess.run([sys.executable, "-m", "taskflask.cli.migrate", "--jobs", str(jobs)],
                           cwd=NEXT, env=env, capture_output=True, text=True, check=True)
     wall = time.perf_counter() - started
     return wall, done.stdout.strip().splitlines()[-1]
