@@ -163,7 +163,7 @@ def test_counts_are_the_tenants_own(client, tenant, other_tenant):
 
 
 def test_counts_of_a_common_search_stop_at_the_cap(client, db, tenant):
-    """10,025 matching tasks made in SQL (20 completed): each count stops at 10,000, or is exact below."""
+    """525 matching tasks made in SQL (20 completed): each count stops at 500, or is exact below."""
     with db.cursor() as cur:
         cur.execute(sql.SQL("""INSERT INTO {} (title, status, created_by, completed_at)
                                SELECT 'common ' || i, CASE WHEN i <= 20 THEN 'completed' ELSE 'pending' END, %s,
@@ -172,7 +172,7 @@ def test_counts_of_a_common_search_stop_at_the_cap(client, db, tenant):
                     (tenant.member["id"], SEARCH_COUNT_CAP + 25))
     assert counts(client, tenant, "COMMON") == \
         {"total": SEARCH_COUNT_CAP, "pending": SEARCH_COUNT_CAP, "completed": 20, "capped": True}
-    assert counts(client, tenant, "common 9999") == {"total": 1, "pending": 1, "completed": 0}
+    assert counts(client, tenant, "common 501") == {"total": 1, "pending": 1, "completed": 0}
 
 
 def test_concurrent_changes_keep_the_counts_exact(app, db, tenant):
@@ -367,3 +367,43 @@ def test_short_searches_find_matches_past_the_walk(client, db, tenant, q):
     expected = matching_titles(db, tenant, q.replace("%", "\\%"))
     assert len(expected) == 100
     assert every_page(client, tenant, q, limit=30) == (expected, 4)
+
+
+# --- the ways of a search's counts (sql/queries/tasks.sql, search_task_counts): sampled, walked, indexed
+
+# 3,000 tasks a second apart (g = 1 the newest), "word" where each case says; with the cap at 200, a
+# status is walked for at most 1,000 of its tasks and the trigram index read for up to 800 matches.
+COUNTED_TITLES = """
+SELECT 'task ' || g || CASE WHEN {word} THEN ' word' ELSE '' END,
+       CASE WHEN {completed} THEN 'completed' ELSE 'pending' END,
+       now() - make_interval(secs => g)
+FROM generate_series(1, 3000) AS g
+"""
+
+
+@pytest.mark.parametrize("word, completed", [
+    ("mod(g, 2) = 0", "mod(g, 3) = 0"),                      # common: both statuses walked to the cap
+    ("g <= 100 OR mod(g, 50) = 0", "mod(g, 3) = 0"),          # common among the newest only: walks end short
+    ("g > 200 AND mod(g, 3) <> 0 OR mod(g, 300) = 0", "mod(g, 3) = 0"),  # none sampled; 800 read, 9 completed
+    ("mod(g, 20) = 0 OR mod(g, 2) = 0", "mod(g, 20) = 0"),   # 150 completed, every one walked
+    ("g = 2999", "mod(g, 3) = 0"),                           # one, through the index
+])
+def test_search_counts_are_exact_up_to_the_cap_whichever_way_they_are_counted(
+        client, db, tenant, monkeypatch, word, completed):
+    monkeypatch.setattr("taskflask.data.tasks.SEARCH_COUNT_CAP", 200)
+    insert_tasks(db, tenant, COUNTED_TITLES.format(word=word, completed=completed))
+    every = stored_counts_of(db, tenant, "word")
+    expected = {key: min(value, 200) for key, value in every.items()}
+    if expected["pending"] + expected["completed"] >= 200:
+        expected["capped"] = True
+    assert counts(client, tenant, "WORD") == expected
+
+
+def stored_counts_of(db, tenant, q):
+    """count(*) by status of the tasks whose title contains ``q``, straight from the table."""
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("SELECT count(*) FILTER (WHERE status = 'pending'), "
+                            "count(*) FILTER (WHERE status = 'completed') FROM {} WHERE title ILIKE %s").format(
+                                sql.Identifier(tenant.schema, "tasks")), (f"%{q}%",))
+        pending, completed = cur.fetchone()
+    return {"total": pending + completed, "pending": pending, "completed": completed}

@@ -246,22 +246,94 @@ SELECT status FROM task;
 SELECT pending + completed AS total, pending, completed FROM task_counts;
 
 -- name: search_task_counts^
--- The tasks that match, by status, up to :cap in all: exact when fewer match.
-SELECT count(*) AS total,
-       count(*) FILTER (WHERE status = 'pending') AS pending,
-       count(*) FILTER (WHERE status = 'completed') AS completed
-FROM (SELECT status FROM tasks
-      WHERE lower(title || E'\n' || coalesce(description, '')) LIKE lower(:pattern)
-      LIMIT :cap) AS found;
-
--- name: capped_task_counts^
--- When the total reached the cap, each status is counted up to it on its own.
-SELECT (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'pending'
-                                AND lower(title || E'\n' || coalesce(description, '')) LIKE lower(:pattern)
-                              LIMIT :cap) AS found) AS pending,
-       (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'completed'
-                                AND lower(title || E'\n' || coalesce(description, '')) LIKE lower(:pattern)
-                              LIMIT :cap) AS found) AS completed;
+-- The tasks that match the LIKE pattern :pattern (as search_tasks), by status, each
+-- counted up to :cap (at least 200, the sample below, which counts exactly); capped
+-- when they add up to it. One statement whose first step picks the way, so that its
+-- plan does not hang on the planner's guess of how common the word is:
+-- 1. sampled: the 200 newest tasks. A word in a quarter or more of a status's share
+--    of them is common: the trigram index would read every match of it in the table
+--    (500,000 for a word in half of 1,000,000 tasks), so that status's newest tasks
+--    are walked until :cap of them match (walked; at most 5 * :cap tasks, enough for
+--    a word in a fifth of them).
+-- 2. a rarer word, or a walk that ended short of :cap before the status's last task:
+--    up to 4 * :cap matches through the trigram index (indexed), enough for a status
+--    with a quarter of them to reach the cap; a status with fewer, when they fill
+--    it, is counted through the index on its own (the last case of each CASE).
+-- A step runs only when the ones before it leave a count unknown (CASE evaluates its
+-- subqueries only when it reaches them; a CTE runs when first read).
+WITH sampled AS MATERIALIZED (
+    SELECT count(*) AS seen,
+           count(*) FILTER (WHERE status = 'pending') AS pending_seen,
+           count(*) FILTER (WHERE status = 'completed') AS completed_seen,
+           count(*) FILTER (WHERE status = 'pending' AND hit) AS pending,
+           count(*) FILTER (WHERE status = 'completed' AND hit) AS completed
+    FROM (SELECT t.status, lower(t.title || E'\n' || coalesce(t.description, '')) LIKE lower(:pattern) AS hit
+          FROM tasks t
+          ORDER BY t.created_at DESC, t.id DESC
+          LIMIT 200) AS newest
+), walked AS MATERIALIZED (
+    -- null: not walked. The status as a range, and first in the order: with status =
+    -- 'x' the planner walks tasks_newest_idx and skips the other status's tasks, which
+    -- costs more than reading its own index (its estimate takes that for random reads).
+    SELECT CASE WHEN seen = 200 AND pending >= 10 AND pending * 4 >= pending_seen
+                THEN (SELECT count(*)
+                 FROM (SELECT FROM (SELECT t.title, t.description
+                                    FROM tasks t
+                                    WHERE t.status >= 'pending' AND t.status <= 'pending'
+                                    ORDER BY t.status, t.created_at DESC, t.id DESC
+                                    LIMIT 5 * :cap) AS newest
+                       WHERE lower(newest.title || E'\n' || coalesce(newest.description, '')) LIKE lower(:pattern)
+                       LIMIT :cap) AS found) END AS pending,
+           CASE WHEN seen = 200 AND completed >= 10 AND completed * 4 >= completed_seen
+                THEN (SELECT count(*)
+                 FROM (SELECT FROM (SELECT t.title, t.description
+                                    FROM tasks t
+                                    WHERE t.status >= 'completed' AND t.status <= 'completed'
+                                    ORDER BY t.status, t.created_at DESC, t.id DESC
+                                    LIMIT 5 * :cap) AS newest
+                       WHERE lower(newest.title || E'\n' || coalesce(newest.description, '')) LIKE lower(:pattern)
+                       LIMIT :cap) AS found) END AS completed
+    FROM sampled
+), indexed AS (
+    -- the pattern as a parameter (whatever the planner guesses of the word) and no
+    -- other condition: the trigram index alone, as search_tasks's older phase
+    SELECT count(*) AS total,
+           count(*) FILTER (WHERE status = 'pending') AS pending,
+           count(*) FILTER (WHERE status = 'completed') AS completed
+    FROM (SELECT t.status
+          FROM tasks t
+          WHERE lower(t.title || E'\n' || coalesce(t.description, '')) LIKE (SELECT lower(:pattern))
+          LIMIT 4 * :cap) AS found
+), counted AS MATERIALIZED (
+    SELECT CASE WHEN sampled.seen < 200 THEN sampled.pending
+                WHEN walked.pending >= :cap THEN :cap
+                WHEN walked.pending IS NOT NULL
+                     AND (SELECT count(*) FROM (SELECT FROM tasks t WHERE t.status = 'pending' LIMIT 5 * :cap) AS every)
+                         < 5 * :cap THEN walked.pending
+                WHEN (SELECT total FROM indexed) < 4 * :cap OR (SELECT pending FROM indexed) >= :cap
+                    THEN least((SELECT pending FROM indexed), :cap)
+                ELSE (SELECT count(*)
+                      FROM (SELECT FROM tasks t
+                            WHERE lower(t.title || E'\n' || coalesce(t.description, '')) LIKE (SELECT lower(:pattern))
+                              AND t.status = 'pending'
+                            LIMIT :cap) AS found) END AS pending,
+           CASE WHEN sampled.seen < 200 THEN sampled.completed
+                WHEN walked.completed >= :cap THEN :cap
+                WHEN walked.completed IS NOT NULL
+                     AND (SELECT count(*) FROM (SELECT FROM tasks t WHERE t.status = 'completed' LIMIT 5 * :cap) AS every)
+                         < 5 * :cap THEN walked.completed
+                WHEN (SELECT total FROM indexed) < 4 * :cap OR (SELECT completed FROM indexed) >= :cap
+                    THEN least((SELECT completed FROM indexed), :cap)
+                ELSE (SELECT count(*)
+                      FROM (SELECT FROM tasks t
+                            WHERE lower(t.title || E'\n' || coalesce(t.description, '')) LIKE (SELECT lower(:pattern))
+                              AND t.status = 'completed'
+                            LIMIT :cap) AS found) END AS completed
+    FROM sampled, walked
+)
+SELECT least(pending + completed, :cap)::integer AS total, pending::integer, completed::integer,
+       pending + completed >= :cap AS capped
+FROM counted;
 
 -- name: count_tasks$
 -- Run in each tenant's own transaction: never one query across tenants.
