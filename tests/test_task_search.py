@@ -341,6 +341,27 @@ def test_search_pages_are_complete_and_in_order_across_its_phases(client, db, te
     assert pages == -(-len(expected) // 25)
 
 
+@pytest.mark.parametrize("status", [None, "completed", "pending"])
+@pytest.mark.parametrize("word, older_than", [
+    ("every third", 6000),   # none in the walk's 1,000 tasks: a sample further back finds them, its window holds pages
+    ("every 9th", 3000),     # sparser, nearer
+    ("every 30th", 9000),    # too sparse for a sample to find twice: every match, sorted
+])
+def test_search_of_a_word_only_in_older_tasks_pages_in_order(client, db, tenant, status, word, older_than):
+    """12,000 tasks a second apart, every 4th completed; the word only in tasks older than the walk and more (also
+    than a walk of 1,000 completed tasks, 4,000 in all), with and without a status, every page after its cursor."""
+    step = {"every third": 3, "every 9th": 9, "every 30th": 30}[word]
+    insert_tasks(db, tenant, f"SELECT 'task ' || g || CASE WHEN g > {older_than} AND mod(g, {step}) = 0 "
+                             f"THEN ' {word}' ELSE '' END, "
+                             "CASE WHEN mod(g, 4) = 0 THEN 'completed' ELSE 'pending' END, "
+                             "now() - make_interval(secs => g) FROM generate_series(1, 12000) AS g")
+    expected = matching_titles(db, tenant, word, status)
+    assert len(expected) >= 25
+    found, pages = every_page(client, tenant, word, status)
+    assert found == expected
+    assert pages == -(-len(expected) // 25)
+
+
 def test_search_pages_through_tasks_of_the_same_instant(client, db, tenant):
     """1,500 tasks made in one statement share created_at: the window is that instant, their ids order them."""
     insert_tasks(db, tenant, "SELECT 'same ' || g || CASE WHEN mod(g, 100) = 0 THEN ' hundredth' ELSE '' END, "

@@ -35,9 +35,11 @@ LIMIT :limit;
 -- 2. in_window: when walked found 3 to a page less one, the tasks newer than a
 --    time that should hold two pages at walked's rate, through the trigram index
 --    ANDed with the range of tasks_newest_idx: only the window's matches are read;
---    or, from half a page walked on, by walking on through that window.
+--    or, from half a page walked on, by walking on through that window. When walked
+--    found fewer than 3, samples of 50 tasks further and further back (located)
+--    tell where the word starts, if it is common there, and the window reaches that.
 -- 3. older: the matches older than that window (all of them after the cursor
---    when walked found fewer than 3): through the trigram index alone, sorted here.
+--    when there is none): through the trigram index alone, sorted here.
 -- A phase runs only when the ones before it found less than a page; without a
 -- search only the walk is planned, and it is the page. A text with no trigram for
 -- the index (pg_trgm takes one from 3 letters or digits in a row, or from a word
@@ -80,14 +82,41 @@ WITH walked AS (
                          OR (t.created_at, t.id) < (:after_created_at::timestamptz, :after_id::uuid))
                   ORDER BY t.created_at DESC, t.id DESC
                   LIMIT 1000) AS newest
+        ), located AS (
+            -- under 3 walked: 50 tasks (of the status) from each of 1.4, 2, 2.8, ... 1,024
+            -- times the walk's span back (20 steps of a factor of the square root of 2),
+            -- and the nearest of those with 2 matches or more: a word only in older tasks
+            -- (10% of the older half of the table) has its window reach there, which costs
+            -- the range's entries in tasks_newest_idx (~0.1 us each) where taking every
+            -- match costs ~2.5 us each (the row, its recheck); a rarer word has too few
+            -- matches for that to pay
+            SELECT k, hits
+            FROM span, generate_series(1, 20) AS k,
+                 LATERAL (SELECT count(*) AS hits
+                          FROM (SELECT t.title, t.description
+                                FROM tasks t
+                                WHERE (:status::text IS NULL OR t.status = :status)
+                                  AND t.created_at < span.newest - (span.newest - span.oldest) * 2 ^ (k / 2.0)
+                                ORDER BY t.created_at DESC, t.id DESC
+                                LIMIT 50) AS sample
+                          WHERE lower(sample.title || E'\n' || coalesce(sample.description, ''))
+                                LIKE lower(:pattern)) AS sampled
+            WHERE span.more AND extract(epoch FROM span.newest - span.oldest) * 2 ^ (k / 2.0) <= 3e9
+              AND (SELECT n FROM walked_hits) < 3 AND sampled.hits >= 2
+            ORDER BY k
+            LIMIT 1
         ), window_start AS (
             -- two pages at walked's rate, as a time: -infinity when the walk saw every
-            -- task (or the window would reach back a century), and no window (infinity)
-            -- when the walk found too few to go by
-            SELECT CASE WHEN n < 3 THEN 'infinity'
+            -- task (or the window would reach back a century); under 3 walked, from the
+            -- walk to the sample that found the word and two pages at its rate beyond
+            -- it, else no window (infinity): every match is taken
+            SELECT CASE WHEN n < 3
+                            THEN coalesce((SELECT newest - (newest - oldest) * (2 ^ (k / 2.0) + 0.1 * :limit / hits)
+                                           FROM located), 'infinity')
                         WHEN NOT more OR extract(epoch FROM newest - oldest) * 2 * :limit / n > 3e9
                             THEN '-infinity'
-                        ELSE newest - (newest - oldest) * (2.0 * :limit / n) END AS since
+                        ELSE newest - (newest - oldest) * (2.0 * :limit / n) END AS since,
+                   n >= 3 OR EXISTS (SELECT FROM located) AS windowed
             FROM span, walked_hits
         ), in_window AS MATERIALIZED (
             -- under half a page walked: both ends of the range are parameters, the
@@ -101,7 +130,7 @@ WITH walked AS (
               AND lower(t.title || E'\n' || coalesce(t.description, '')) LIKE (SELECT lower(:pattern))
               AND t.created_at >= (SELECT since FROM window_start)
               AND t.created_at <= (SELECT coalesce(:after_created_at::timestamptz, 'infinity'))
-              AND (SELECT n FROM walked_hits) * 2 < :limit
+              AND ((SELECT n FROM walked_hits) * 2 < :limit OR (SELECT n FROM walked_hits) < 3)
             UNION ALL
             -- half a page or more: so common a word is found sooner by walking on
             -- (the trigram index would read every match of it in the table)
@@ -118,7 +147,7 @@ WITH walked AS (
                   WHERE lower(newest.title || E'\n' || coalesce(newest.description, ''))
                         LIKE (SELECT lower(:pattern))
                   LIMIT :limit) AS walked_on
-            WHERE (SELECT n FROM walked_hits) * 2 >= :limit
+            WHERE (SELECT n FROM walked_hits) * 2 >= :limit AND (SELECT n FROM walked_hits) >= 3
         ), matches AS MATERIALIZED (
             -- every match, through the trigram index alone: the pattern as a parameter,
             -- whatever the planner guesses of the word, and the other conditions
@@ -137,11 +166,11 @@ WITH walked AS (
         SELECT t.id, t.title, t.description, t.status, t.created_by, t.created_at, t.updated_at, t.completed_at
         FROM (SELECT id
               FROM (SELECT id, created_at FROM in_window ORDER BY created_at DESC, id DESC LIMIT :limit) AS w
-              WHERE (SELECT n FROM walked_hits) >= 3
+              WHERE (SELECT windowed FROM window_start)
               UNION ALL
               SELECT id
               FROM (SELECT id, created_at FROM older ORDER BY created_at DESC, id DESC LIMIT :limit) AS o
-              WHERE (SELECT n FROM walked_hits) < 3 OR (SELECT count(*) FROM in_window) < :limit) AS hits
+              WHERE NOT (SELECT windowed FROM window_start) OR (SELECT count(*) FROM in_window) < :limit) AS hits
         JOIN tasks t ON t.id = hits.id
     ) AS searched
     WHERE substr(:pattern, 2, char_length(:pattern) - 2)
