@@ -36,7 +36,7 @@ LIMIT :limit;
 --    time that should hold two pages at walked's rate, through the trigram index
 --    ANDed with the range of tasks_newest_idx: only the window's matches are read;
 --    or, from half a page walked on, by walking on through that window. When walked
---    found fewer than 3, samples of 50 tasks further and further back (located)
+--    found fewer than 3, samples of 25 tasks further and further back (located)
 --    tell where the word starts, if it is common there, and the window reaches that.
 -- 3. older: the matches older than that window (all of them after the cursor
 --    when there is none): through the trigram index alone, sorted here.
@@ -83,7 +83,7 @@ WITH walked AS (
                   ORDER BY t.created_at DESC, t.id DESC
                   LIMIT 1000) AS newest
         ), located AS (
-            -- under 3 walked: 50 tasks (of the status) from each of 1.4, 2, 2.8, ... 1,024
+            -- under 3 walked: 25 tasks (of the status) from each of 1.4, 2, 2.8, ... 1,024
             -- times the walk's span back (20 steps of a factor of the square root of 2),
             -- and the nearest of those with 2 matches or more: a word only in older tasks
             -- (10% of the older half of the table) has its window reach there, which costs
@@ -98,7 +98,7 @@ WITH walked AS (
                                 WHERE (:status::text IS NULL OR t.status = :status)
                                   AND t.created_at < span.newest - (span.newest - span.oldest) * 2 ^ (k / 2.0)
                                 ORDER BY t.created_at DESC, t.id DESC
-                                LIMIT 50) AS sample
+                                LIMIT 25) AS sample
                           WHERE lower(sample.title || E'\n' || coalesce(sample.description, ''))
                                 LIKE lower(:pattern)) AS sampled
             WHERE span.more AND extract(epoch FROM span.newest - span.oldest) * 2 ^ (k / 2.0) <= 3e9
@@ -111,7 +111,7 @@ WITH walked AS (
             -- walk to the sample that found the word and two pages at its rate beyond
             -- it, else no window (infinity): every match is taken
             SELECT CASE WHEN n < 3
-                            THEN coalesce((SELECT newest - (newest - oldest) * (2 ^ (k / 2.0) + 0.1 * :limit / hits)
+                            THEN coalesce((SELECT newest - (newest - oldest) * (2 ^ (k / 2.0) + 0.05 * :limit / hits)
                                            FROM located), 'infinity')
                         WHEN NOT more OR extract(epoch FROM newest - oldest) * 2 * :limit / n > 3e9
                             THEN '-infinity'
