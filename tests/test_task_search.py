@@ -362,6 +362,22 @@ def test_search_of_a_word_only_in_older_tasks_pages_in_order(client, db, tenant,
     assert pages == -(-len(expected) // 25)
 
 
+@pytest.mark.parametrize("limit", [1, 2, 4])
+def test_a_short_page_of_a_word_only_in_older_tasks(client, db, tenant, limit):
+    """Pages of 1 to 4: a walk that finds 1 or 2 is half a page or more, yet the window is the samples' (not a walk
+    on through it); the first pages, each after its cursor, are the newest matches."""
+    insert_tasks(db, tenant, "SELECT 'task ' || g || CASE WHEN g > 6000 AND mod(g, 3) = 0 OR g IN (7, 700) "
+                             "THEN ' older' ELSE '' END, 'pending', now() - make_interval(secs => g) "
+                             "FROM generate_series(1, 12000) AS g")
+    expected = matching_titles(db, tenant, "older")
+    response = client.get("/tasks", query_string={"q": "older", "limit": limit}, headers=tenant.headers())
+    found = titles(response)
+    for _ in range(3):
+        response = client.get(next_link(response), headers=tenant.headers())
+        found += titles(response)
+    assert found == expected[:4 * limit]
+
+
 def test_search_pages_through_tasks_of_the_same_instant(client, db, tenant):
     """1,500 tasks made in one statement share created_at: the window is that instant, their ids order them."""
     insert_tasks(db, tenant, "SELECT 'same ' || g || CASE WHEN mod(g, 100) = 0 THEN ' hundredth' ELSE '' END, "
