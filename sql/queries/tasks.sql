@@ -306,22 +306,24 @@ WITH sampled AS MATERIALIZED (
     -- costs more than reading its own index (its estimate takes that for random reads).
     SELECT CASE WHEN seen = 200 AND pending >= 10 AND pending * 4 >= pending_seen
                 THEN (SELECT count(*)
-                 FROM (SELECT FROM (SELECT t.title, t.description
-                                    FROM tasks t
-                                    WHERE t.status >= 'pending' AND t.status <= 'pending'
-                                    ORDER BY t.status, t.created_at DESC, t.id DESC
-                                    LIMIT 5 * :cap) AS newest
-                       WHERE lower(newest.title || E'\n' || coalesce(newest.description, '')) LIKE lower(:pattern)
-                       LIMIT :cap) AS found) END AS pending,
+                      FROM (SELECT FROM (SELECT t.title, t.description
+                                         FROM tasks t
+                                         WHERE t.status >= 'pending' AND t.status <= 'pending'
+                                         ORDER BY t.status, t.created_at DESC, t.id DESC
+                                         LIMIT 5 * :cap) AS newest
+                            WHERE lower(newest.title || E'\n' || coalesce(newest.description, ''))
+                                  LIKE lower(:pattern)
+                            LIMIT :cap) AS found) END AS pending,
            CASE WHEN seen = 200 AND completed >= 10 AND completed * 4 >= completed_seen
                 THEN (SELECT count(*)
-                 FROM (SELECT FROM (SELECT t.title, t.description
-                                    FROM tasks t
-                                    WHERE t.status >= 'completed' AND t.status <= 'completed'
-                                    ORDER BY t.status, t.created_at DESC, t.id DESC
-                                    LIMIT 5 * :cap) AS newest
-                       WHERE lower(newest.title || E'\n' || coalesce(newest.description, '')) LIKE lower(:pattern)
-                       LIMIT :cap) AS found) END AS completed
+                      FROM (SELECT FROM (SELECT t.title, t.description
+                                         FROM tasks t
+                                         WHERE t.status >= 'completed' AND t.status <= 'completed'
+                                         ORDER BY t.status, t.created_at DESC, t.id DESC
+                                         LIMIT 5 * :cap) AS newest
+                            WHERE lower(newest.title || E'\n' || coalesce(newest.description, ''))
+                                  LIKE lower(:pattern)
+                            LIMIT :cap) AS found) END AS completed
     FROM sampled
 ), indexed AS (
     -- the pattern as a parameter (whatever the planner guesses of the word) and no
