@@ -163,7 +163,7 @@ def test_counts_are_the_tenants_own(client, tenant, other_tenant):
 
 
 def test_counts_of_a_common_search_stop_at_the_cap(client, db, tenant):
-    """10,025 matching tasks made in SQL (20 completed): each count stops at 10,000, or is exact below."""
+    """525 matching tasks made in SQL (20 completed): each count stops at 500, or is exact below."""
     with db.cursor() as cur:
         cur.execute(sql.SQL("""INSERT INTO {} (title, status, created_by, completed_at)
                                SELECT 'common ' || i, CASE WHEN i <= 20 THEN 'completed' ELSE 'pending' END, %s,
@@ -172,7 +172,7 @@ def test_counts_of_a_common_search_stop_at_the_cap(client, db, tenant):
                     (tenant.member["id"], SEARCH_COUNT_CAP + 25))
     assert counts(client, tenant, "COMMON") == \
         {"total": SEARCH_COUNT_CAP, "pending": SEARCH_COUNT_CAP, "completed": 20, "capped": True}
-    assert counts(client, tenant, "common 9999") == {"total": 1, "pending": 1, "completed": 0}
+    assert counts(client, tenant, "common 501") == {"total": 1, "pending": 1, "completed": 0}
 
 
 def test_concurrent_changes_keep_the_counts_exact(app, db, tenant):
@@ -341,6 +341,43 @@ def test_search_pages_are_complete_and_in_order_across_its_phases(client, db, te
     assert pages == -(-len(expected) // 25)
 
 
+@pytest.mark.parametrize("status", [None, "completed", "pending"])
+@pytest.mark.parametrize("word, older_than", [
+    ("every third", 6000),   # none in the walk's 1,000 tasks: a sample further back finds them, its window holds pages
+    ("every 9th", 3000),     # sparser, nearer
+    ("every 30th", 9000),    # too sparse for a sample to find twice: every match, sorted
+])
+def test_search_of_a_word_only_in_older_tasks_pages_in_order(client, db, tenant, status, word, older_than):
+    """12,000 tasks a second apart, every 4th completed; the word only in tasks older than the walk and more (also
+    than a walk of 1,000 completed tasks, 4,000 in all), with and without a status, every page after its cursor."""
+    step = {"every third": 3, "every 9th": 9, "every 30th": 30}[word]
+    insert_tasks(db, tenant, f"SELECT 'task ' || g || CASE WHEN g > {older_than} AND mod(g, {step}) = 0 "
+                             f"THEN ' {word}' ELSE '' END, "
+                             "CASE WHEN mod(g, 4) = 0 THEN 'completed' ELSE 'pending' END, "
+                             "now() - make_interval(secs => g) FROM generate_series(1, 12000) AS g")
+    expected = matching_titles(db, tenant, word, status)
+    assert len(expected) >= 25
+    found, pages = every_page(client, tenant, word, status)
+    assert found == expected
+    assert pages == -(-len(expected) // 25)
+
+
+@pytest.mark.parametrize("limit", [1, 2, 4])
+def test_a_short_page_of_a_word_only_in_older_tasks(client, db, tenant, limit):
+    """Pages of 1 to 4: a walk that finds 1 or 2 is half a page or more, yet the window is the samples' (not a walk
+    on through it); the first pages, each after its cursor, are the newest matches."""
+    insert_tasks(db, tenant, "SELECT 'task ' || g || CASE WHEN g > 6000 AND mod(g, 3) = 0 OR g IN (7, 700) "
+                             "THEN ' older' ELSE '' END, 'pending', now() - make_interval(secs => g) "
+                             "FROM generate_series(1, 12000) AS g")
+    expected = matching_titles(db, tenant, "older")
+    response = client.get("/tasks", query_string={"q": "older", "limit": limit}, headers=tenant.headers())
+    found = titles(response)
+    for _ in range(3):
+        response = client.get(next_link(response), headers=tenant.headers())
+        found += titles(response)
+    assert found == expected[:4 * limit]
+
+
 def test_search_pages_through_tasks_of_the_same_instant(client, db, tenant):
     """1,500 tasks made in one statement share created_at: the window is that instant, their ids order them."""
     insert_tasks(db, tenant, "SELECT 'same ' || g || CASE WHEN mod(g, 100) = 0 THEN ' hundredth' ELSE '' END, "
@@ -367,3 +404,43 @@ def test_short_searches_find_matches_past_the_walk(client, db, tenant, q):
     expected = matching_titles(db, tenant, q.replace("%", "\\%"))
     assert len(expected) == 100
     assert every_page(client, tenant, q, limit=30) == (expected, 4)
+
+
+# --- the ways of a search's counts (sql/queries/tasks.sql, search_task_counts): sampled, walked, indexed
+
+# 3,000 tasks a second apart (g = 1 the newest), "word" where each case says; with the cap at 200, a
+# status is walked for at most 1,000 of its tasks and the trigram index read for up to 800 matches.
+COUNTED_TITLES = """
+SELECT 'task ' || g || CASE WHEN {word} THEN ' word' ELSE '' END,
+       CASE WHEN {completed} THEN 'completed' ELSE 'pending' END,
+       now() - make_interval(secs => g)
+FROM generate_series(1, 3000) AS g
+"""
+
+
+@pytest.mark.parametrize("word, completed", [
+    ("mod(g, 2) = 0", "mod(g, 3) = 0"),                      # common: both statuses walked to the cap
+    ("g <= 100 OR mod(g, 50) = 0", "mod(g, 3) = 0"),          # common among the newest only: walks end short
+    ("g > 200 AND mod(g, 3) <> 0 OR mod(g, 300) = 0", "mod(g, 3) = 0"),  # none sampled; 800 read, 9 completed
+    ("mod(g, 20) = 0 OR mod(g, 2) = 0", "mod(g, 20) = 0"),   # 150 completed, every one walked
+    ("g = 2999", "mod(g, 3) = 0"),                           # one, through the index
+])
+def test_search_counts_are_exact_up_to_the_cap_whichever_way_they_are_counted(
+        client, db, tenant, monkeypatch, word, completed):
+    monkeypatch.setattr("taskflask.data.tasks.SEARCH_COUNT_CAP", 200)
+    insert_tasks(db, tenant, COUNTED_TITLES.format(word=word, completed=completed))
+    every = stored_counts_of(db, tenant, "word")
+    expected = {key: min(value, 200) for key, value in every.items()}
+    if expected["pending"] + expected["completed"] >= 200:
+        expected["capped"] = True
+    assert counts(client, tenant, "WORD") == expected
+
+
+def stored_counts_of(db, tenant, q):
+    """count(*) by status of the tasks whose title contains ``q``, straight from the table."""
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("SELECT count(*) FILTER (WHERE status = 'pending'), "
+                            "count(*) FILTER (WHERE status = 'completed') FROM {} WHERE title ILIKE %s").format(
+                                sql.Identifier(tenant.schema, "tasks")), (f"%{q}%",))
+        pending, completed = cur.fetchone()
+    return {"total": pending + completed, "pending": pending, "completed": completed}

@@ -85,6 +85,50 @@ def test_a_page_of_tasks_is_one_round_trip_without_begin_or_commit(client, tenan
     assert search_path_between_requests(one_connection) == server_default_search_path
 
 
+@pytest.mark.parametrize("path, answer", [
+    ("/tasks/counts", {"total": 1, "pending": 1, "completed": 0}),
+    ("/tasks/counts?q=ONL", {"total": 1, "pending": 1, "completed": 0}),
+    ("/tasks/counts?q=none", {"total": 0, "pending": 0, "completed": 0}),
+])
+def test_the_counts_are_one_round_trip_too(client, tenant, one_connection, sent, path, answer,
+                                           server_default_search_path):
+    tenant.add_task("only")
+    client.get(path, headers=tenant.headers())
+    sent.clear()
+
+    response = client.get(path, headers=tenant.headers())
+
+    assert response.json == answer
+    assert len(sent) == 1, sent
+    assert sent[0].startswith(ENTERS) and "BEGIN" not in sent[0] and "COMMIT" not in sent[0]
+    assert search_path_between_requests(one_connection) == server_default_search_path
+
+
+@pytest.mark.parametrize("path", ["/tasks/counts", "/tasks/counts?q=hidden"])
+@pytest.mark.parametrize("change, user, status", [
+    (None, "stranger", 403),
+    (unregister, None, 404),
+    (drop_schema, None, 404),
+    (None, None, 200),
+], ids=["stranger", "unregistered", "schema-dropped", "fine"])
+def test_the_counts_refuse_as_the_page_does(client, db, doomed, path, change, user, status):
+    doomed.add_task("hidden")
+    if change:
+        change(db, doomed)
+    headers = {**doomed.headers(), **({"x-user-id": str(uuid.uuid4())} if user == "stranger" else {})}
+    response = client.get(path, headers=headers)
+    assert response.status_code == status, response.json
+    if status == 200:
+        assert response.json == {"total": 1, "pending": 1, "completed": 0}
+
+
+def test_the_counts_of_a_tenant_without_tasks(client, doomed):
+    """task_counts has no row before the first task: the kept counts are all 0 (the check then asked alone)."""
+    assert client.get("/tasks/counts", headers=doomed.headers()).json == {"total": 0, "pending": 0, "completed": 0}
+    stranger = {**doomed.headers(), "x-user-id": str(uuid.uuid4())}
+    assert client.get("/tasks/counts", headers=stranger).status_code == 403
+
+
 def test_a_write_keeps_its_transaction(client, tenant, sent):
     """What the count above sees on the other routes: BEGIN with the check, the statement, COMMIT."""
     client.get("/tasks", headers=tenant.headers())

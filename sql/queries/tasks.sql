@@ -35,9 +35,11 @@ LIMIT :limit;
 -- 2. in_window: when walked found 3 to a page less one, the tasks newer than a
 --    time that should hold two pages at walked's rate, through the trigram index
 --    ANDed with the range of tasks_newest_idx: only the window's matches are read;
---    or, from half a page walked on, by walking on through that window.
+--    or, from half a page walked on, by walking on through that window. When walked
+--    found fewer than 3, samples of 25 tasks further and further back (located)
+--    tell where the word starts, if it is common there, and the window reaches that.
 -- 3. older: the matches older than that window (all of them after the cursor
---    when walked found fewer than 3): through the trigram index alone, sorted here.
+--    when there is none): through the trigram index alone, sorted here.
 -- A phase runs only when the ones before it found less than a page; without a
 -- search only the walk is planned, and it is the page. A text with no trigram for
 -- the index (pg_trgm takes one from 3 letters or digits in a row, or from a word
@@ -80,14 +82,41 @@ WITH walked AS (
                          OR (t.created_at, t.id) < (:after_created_at::timestamptz, :after_id::uuid))
                   ORDER BY t.created_at DESC, t.id DESC
                   LIMIT 1000) AS newest
+        ), located AS (
+            -- under 3 walked: 25 tasks (of the status) from each of 1.4, 2, 2.8, ... 1,024
+            -- times the walk's span back (20 steps of a factor of the square root of 2),
+            -- and the nearest of those with 2 matches or more: a word only in older tasks
+            -- (10% of the older half of the table) has its window reach there, which costs
+            -- the range's entries in tasks_newest_idx (~0.1 us each) where taking every
+            -- match costs ~2.5 us each (the row, its recheck); a rarer word has too few
+            -- matches for that to pay
+            SELECT k, hits
+            FROM span, generate_series(1, 20) AS k,
+                 LATERAL (SELECT count(*) AS hits
+                          FROM (SELECT t.title, t.description
+                                FROM tasks t
+                                WHERE (:status::text IS NULL OR t.status = :status)
+                                  AND t.created_at < span.newest - (span.newest - span.oldest) * 2 ^ (k / 2.0)
+                                ORDER BY t.created_at DESC, t.id DESC
+                                LIMIT 25) AS sample
+                          WHERE lower(sample.title || E'\n' || coalesce(sample.description, ''))
+                                LIKE lower(:pattern)) AS sampled
+            WHERE span.more AND extract(epoch FROM span.newest - span.oldest) * 2 ^ (k / 2.0) <= 3e9
+              AND (SELECT n FROM walked_hits) < 3 AND sampled.hits >= 2
+            ORDER BY k
+            LIMIT 1
         ), window_start AS (
             -- two pages at walked's rate, as a time: -infinity when the walk saw every
-            -- task (or the window would reach back a century), and no window (infinity)
-            -- when the walk found too few to go by
-            SELECT CASE WHEN n < 3 THEN 'infinity'
+            -- task (or the window would reach back a century); under 3 walked, from the
+            -- walk to the sample that found the word and two pages at its rate beyond
+            -- it, else no window (infinity): every match is taken
+            SELECT CASE WHEN n < 3
+                            THEN coalesce((SELECT newest - (newest - oldest) * (2 ^ (k / 2.0) + 0.05 * :limit / hits)
+                                           FROM located), 'infinity')
                         WHEN NOT more OR extract(epoch FROM newest - oldest) * 2 * :limit / n > 3e9
                             THEN '-infinity'
-                        ELSE newest - (newest - oldest) * (2.0 * :limit / n) END AS since
+                        ELSE newest - (newest - oldest) * (2.0 * :limit / n) END AS since,
+                   n >= 3 OR EXISTS (SELECT FROM located) AS windowed
             FROM span, walked_hits
         ), in_window AS MATERIALIZED (
             -- under half a page walked: both ends of the range are parameters, the
@@ -101,7 +130,7 @@ WITH walked AS (
               AND lower(t.title || E'\n' || coalesce(t.description, '')) LIKE (SELECT lower(:pattern))
               AND t.created_at >= (SELECT since FROM window_start)
               AND t.created_at <= (SELECT coalesce(:after_created_at::timestamptz, 'infinity'))
-              AND (SELECT n FROM walked_hits) * 2 < :limit
+              AND ((SELECT n FROM walked_hits) * 2 < :limit OR (SELECT n FROM walked_hits) < 3)
             UNION ALL
             -- half a page or more: so common a word is found sooner by walking on
             -- (the trigram index would read every match of it in the table)
@@ -118,7 +147,7 @@ WITH walked AS (
                   WHERE lower(newest.title || E'\n' || coalesce(newest.description, ''))
                         LIKE (SELECT lower(:pattern))
                   LIMIT :limit) AS walked_on
-            WHERE (SELECT n FROM walked_hits) * 2 >= :limit
+            WHERE (SELECT n FROM walked_hits) * 2 >= :limit AND (SELECT n FROM walked_hits) >= 3
         ), matches AS MATERIALIZED (
             -- every match, through the trigram index alone: the pattern as a parameter,
             -- whatever the planner guesses of the word, and the other conditions
@@ -137,11 +166,11 @@ WITH walked AS (
         SELECT t.id, t.title, t.description, t.status, t.created_by, t.created_at, t.updated_at, t.completed_at
         FROM (SELECT id
               FROM (SELECT id, created_at FROM in_window ORDER BY created_at DESC, id DESC LIMIT :limit) AS w
-              WHERE (SELECT n FROM walked_hits) >= 3
+              WHERE (SELECT windowed FROM window_start)
               UNION ALL
               SELECT id
               FROM (SELECT id, created_at FROM older ORDER BY created_at DESC, id DESC LIMIT :limit) AS o
-              WHERE (SELECT n FROM walked_hits) < 3 OR (SELECT count(*) FROM in_window) < :limit) AS hits
+              WHERE NOT (SELECT windowed FROM window_start) OR (SELECT count(*) FROM in_window) < :limit) AS hits
         JOIN tasks t ON t.id = hits.id
     ) AS searched
     WHERE substr(:pattern, 2, char_length(:pattern) - 2)
@@ -246,22 +275,96 @@ SELECT status FROM task;
 SELECT pending + completed AS total, pending, completed FROM task_counts;
 
 -- name: search_task_counts^
--- The tasks that match, by status, up to :cap in all: exact when fewer match.
-SELECT count(*) AS total,
-       count(*) FILTER (WHERE status = 'pending') AS pending,
-       count(*) FILTER (WHERE status = 'completed') AS completed
-FROM (SELECT status FROM tasks
-      WHERE lower(title || E'\n' || coalesce(description, '')) LIKE lower(:pattern)
-      LIMIT :cap) AS found;
-
--- name: capped_task_counts^
--- When the total reached the cap, each status is counted up to it on its own.
-SELECT (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'pending'
-                                AND lower(title || E'\n' || coalesce(description, '')) LIKE lower(:pattern)
-                              LIMIT :cap) AS found) AS pending,
-       (SELECT count(*) FROM (SELECT FROM tasks WHERE status = 'completed'
-                                AND lower(title || E'\n' || coalesce(description, '')) LIKE lower(:pattern)
-                              LIMIT :cap) AS found) AS completed;
+-- The tasks that match the LIKE pattern :pattern (as search_tasks), by status, each
+-- counted up to :cap (at least 200, the sample below, which counts exactly); capped
+-- when they add up to it. One statement whose first step picks the way, so that its
+-- plan does not hang on the planner's guess of how common the word is:
+-- 1. sampled: the 200 newest tasks. A word in a quarter or more of a status's share
+--    of them is common: the trigram index would read every match of it in the table
+--    (500,000 for a word in half of 1,000,000 tasks), so that status's newest tasks
+--    are walked until :cap of them match (walked; at most 5 * :cap tasks, enough for
+--    a word in a fifth of them).
+-- 2. a rarer word, or a walk that ended short of :cap before the status's last task:
+--    up to 4 * :cap matches through the trigram index (indexed), enough for a status
+--    with a quarter of them to reach the cap; a status with fewer, when they fill
+--    it, is counted through the index on its own (the last case of each CASE).
+-- A step runs only when the ones before it leave a count unknown (CASE evaluates its
+-- subqueries only when it reaches them; a CTE runs when first read).
+WITH sampled AS MATERIALIZED (
+    SELECT count(*) AS seen,
+           count(*) FILTER (WHERE status = 'pending') AS pending_seen,
+           count(*) FILTER (WHERE status = 'completed') AS completed_seen,
+           count(*) FILTER (WHERE status = 'pending' AND hit) AS pending,
+           count(*) FILTER (WHERE status = 'completed' AND hit) AS completed
+    FROM (SELECT t.status, lower(t.title || E'\n' || coalesce(t.description, '')) LIKE lower(:pattern) AS hit
+          FROM tasks t
+          ORDER BY t.created_at DESC, t.id DESC
+          LIMIT 200) AS newest
+), walked AS MATERIALIZED (
+    -- null: not walked. The status as a range, and first in the order: with status =
+    -- 'x' the planner walks tasks_newest_idx and skips the other status's tasks, which
+    -- costs more than reading its own index (its estimate takes that for random reads).
+    SELECT CASE WHEN seen = 200 AND pending >= 10 AND pending * 4 >= pending_seen
+                THEN (SELECT count(*)
+                      FROM (SELECT FROM (SELECT t.title, t.description
+                                         FROM tasks t
+                                         WHERE t.status >= 'pending' AND t.status <= 'pending'
+                                         ORDER BY t.status, t.created_at DESC, t.id DESC
+                                         LIMIT 5 * :cap) AS newest
+                            WHERE lower(newest.title || E'\n' || coalesce(newest.description, ''))
+                                  LIKE lower(:pattern)
+                            LIMIT :cap) AS found) END AS pending,
+           CASE WHEN seen = 200 AND completed >= 10 AND completed * 4 >= completed_seen
+                THEN (SELECT count(*)
+                      FROM (SELECT FROM (SELECT t.title, t.description
+                                         FROM tasks t
+                                         WHERE t.status >= 'completed' AND t.status <= 'completed'
+                                         ORDER BY t.status, t.created_at DESC, t.id DESC
+                                         LIMIT 5 * :cap) AS newest
+                            WHERE lower(newest.title || E'\n' || coalesce(newest.description, ''))
+                                  LIKE lower(:pattern)
+                            LIMIT :cap) AS found) END AS completed
+    FROM sampled
+), indexed AS (
+    -- the pattern as a parameter (whatever the planner guesses of the word) and no
+    -- other condition: the trigram index alone, as search_tasks's older phase
+    SELECT count(*) AS total,
+           count(*) FILTER (WHERE status = 'pending') AS pending,
+           count(*) FILTER (WHERE status = 'completed') AS completed
+    FROM (SELECT t.status
+          FROM tasks t
+          WHERE lower(t.title || E'\n' || coalesce(t.description, '')) LIKE (SELECT lower(:pattern))
+          LIMIT 4 * :cap) AS found
+), counted AS MATERIALIZED (
+    SELECT CASE WHEN sampled.seen < 200 THEN sampled.pending
+                WHEN walked.pending >= :cap THEN :cap
+                WHEN walked.pending IS NOT NULL
+                     AND (SELECT count(*) FROM (SELECT FROM tasks t WHERE t.status = 'pending' LIMIT 5 * :cap) AS every)
+                         < 5 * :cap THEN walked.pending
+                WHEN (SELECT total FROM indexed) < 4 * :cap OR (SELECT pending FROM indexed) >= :cap
+                    THEN least((SELECT pending FROM indexed), :cap)
+                ELSE (SELECT count(*)
+                      FROM (SELECT FROM tasks t
+                            WHERE lower(t.title || E'\n' || coalesce(t.description, '')) LIKE (SELECT lower(:pattern))
+                              AND t.status = 'pending'
+                            LIMIT :cap) AS found) END AS pending,
+           CASE WHEN sampled.seen < 200 THEN sampled.completed
+                WHEN walked.completed >= :cap THEN :cap
+                WHEN walked.completed IS NOT NULL
+                     AND (SELECT count(*) FROM (SELECT FROM tasks t WHERE t.status = 'completed' LIMIT 5 * :cap) AS every)
+                         < 5 * :cap THEN walked.completed
+                WHEN (SELECT total FROM indexed) < 4 * :cap OR (SELECT completed FROM indexed) >= :cap
+                    THEN least((SELECT completed FROM indexed), :cap)
+                ELSE (SELECT count(*)
+                      FROM (SELECT FROM tasks t
+                            WHERE lower(t.title || E'\n' || coalesce(t.description, '')) LIKE (SELECT lower(:pattern))
+                              AND t.status = 'completed'
+                            LIMIT :cap) AS found) END AS completed
+    FROM sampled, walked
+)
+SELECT least(pending + completed, :cap)::integer AS total, pending::integer, completed::integer,
+       pending + completed >= :cap AS capped
+FROM counted;
 
 -- name: count_tasks$
 -- Run in each tenant's own transaction: never one query across tenants.

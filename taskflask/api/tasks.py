@@ -55,8 +55,9 @@ def next_page_url(args, next_key):
 
 
 @bp.get("/counts")
-@documented("Count tasks in all and by status (of a search: each up to 10,000, then capped is true)", "tenant",
+@documented("Count tasks in all and by status (of a search: each up to 500, then capped is true)", "tenant",
             answer=TaskCountsSchema, query=TaskCountsQuerySchema)
+@reads_once
 def counts():
     """The numbers on the status filters, for all tasks or for a search."""
     return count_tasks(g.db, query_args(COUNTS_QUERY)["q"])

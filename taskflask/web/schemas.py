@@ -210,8 +210,8 @@ class TaskCountsSchema(Schema):
     pending = fields.Integer(required=True)
     completed = fields.Integer(required=True)
     capped = fields.Boolean(metadata={
-        "description": "Only with q, and only true: the search matched 10,000 tasks or more, and each count "
-                       "stops at 10,000 (show 10,000 as \"10,000+\")"})
+        "description": "Only with q, and only true: the search matched 500 tasks or more, and each count "
+                       "stops at 500 (show 500 as \"500+\")"})
 
 
 class ExportSchema(Schema):

@@ -6,7 +6,7 @@
 import { vi } from 'vitest';
 import { jsonResponse } from './fakeFetch';
 
-const COUNT_CAP = 10_000;
+const COUNT_CAP = 500;
 
 const error = (status, code, message, extra = {}) => jsonResponse({ error: code, message, ...extra }, { status });
 
