@@ -27,7 +27,12 @@ def list_tasks(reader, limit, status=None, after=None, search=None):
     query = queries.search_tasks if search else queries.list_tasks
     rows = reader.rows(query, {"status": status, "pattern": pattern, "limit": limit + 1,
                                "after_created_at": after_created_at, "after_id": after_id})
-    next_key = tuple(rows[limit - 1][1:]) if len(rows) > limit else None
+    if len(rows) > limit:
+        created_at, row_id = rows[limit - 1][1:]
+        # The text PostgreSQL wrote (ISO, as psycopg2 sets DateStyle), parsed as psycopg2 would: only this row's.
+        next_key = (datetime.fromisoformat(created_at), row_id)
+    else:
+        next_key = None
     return [row[0] for row in rows[:limit]], next_key
 
 
