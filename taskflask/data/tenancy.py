@@ -13,9 +13,9 @@ CHECK_TENANT = text_of(queries.check_tenant)
 CHECK_ORGANIZATION = text_of(queries.check_organization)
 OPENING = ENTER_TENANT + CHECK_TENANT  # sent after BEGIN, in the same round trip
 
-# The check's columns beside each row of a read. The check is a subquery without FROM, which the
-# planner pulls up: its lookups run once, as InitPlans, with no join. A read of no rows carries
-# no check, so then the check is asked alone.
+# The check's columns beside each row of a read. The check is one row (the registry's, or NULLs),
+# looked up once and joined to every row of the read. A read of no rows carries no check, so then
+# the check is asked alone.
 CHECKED_READ = """SELECT tenant.schema_name, tenant.schema_version, tenant.role, q.*
 FROM ({check}) AS tenant, (
 {read}
