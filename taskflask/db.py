@@ -220,21 +220,21 @@ class Database:
                 self.pool.putconn(conn)
                 raise
 
-    def read_once(self, message, params):
+    def read_once(self, message, params, schema_column=0):
         """The rows (tuples) of ``message``, a read that enters the tenant's schema itself, in one round trip.
 
         PostgreSQL runs the statements of one message in autocommit as one
         implicit transaction: a transaction-local search_path set by its first
         statement holds for the next and is gone with its end, and there is no
-        BEGIN or COMMIT to send. The rows' first column names the schema, noted on
-        the connection for its RecyclePolicy; no transaction outlives the message,
+        BEGIN or COMMIT to send. The rows' column ``schema_column`` names the schema,
+        noted on the connection for its RecyclePolicy; no transaction outlives the message,
         so the connection goes straight back to the pool.
         """
         conn, cur = self.begin(message, params, cursor_factory=None)
         try:
             rows = cur.fetchall()
-            if rows and rows[0][0] is not None:
-                conn.schemas.add(rows[0][0])
+            if rows and rows[0][schema_column] is not None:
+                conn.schemas.add(rows[0][schema_column])
             return rows
         finally:
             give_back(self.pool, conn)

@@ -3,6 +3,7 @@ import uuid
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from psycopg2 import sql
 
 from support.http import next_link
 from taskflask.api.tasks import LIST_QUERY
@@ -65,6 +66,29 @@ def test_listed_tasks_read_exactly_as_created_and_updated(client, tenant):
     assert listed == [without_description, completed, created]
     assert [list(task) for task in listed] == [list(created)] * 3
     assert all(TaskSchema().validate(task) == {} for task in listed)
+
+
+def test_listed_json_is_json_build_objects_text(client, tenant, db):
+    """list_tasks writes each task's JSON out with format(): byte for byte what json_build_object wrote."""
+    tenant.add_task('"quoted" \\ \t\n\x01\x1f \u2028 </script> é 🎉', description="%s %% {} :name \x7f")
+    tenant.add_task("no description")
+    done = tenant.add_task("done", description="")
+    client.patch(f"/tasks/{done['id']}", headers=tenant.as_member)
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("""
+            SELECT json_build_object(
+                'id', t.id, 'title', t.title, 'description', t.description, 'status', t.status,
+                'createdBy', t.created_by,
+                'createdAt', to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'updatedAt', to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'completedAt', to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                'createdByName', u.name)::text
+            FROM {schema}.tasks t LEFT JOIN {schema}.users u ON u.id = t.created_by
+            ORDER BY t.created_at DESC, t.id DESC""").format(schema=sql.Identifier(tenant.schema)))
+        expected = "[" + ",".join(text for (text,) in cur.fetchall()) + "]"
+    for search in ("", "&q=o"):  # list_tasks, search_tasks
+        response = client.get(f"/tasks?limit=100{search}", headers=tenant.headers())
+        assert response.get_data(as_text=True) == expected
 
 
 def test_pages_cover_every_task_once(client, tenant):

@@ -2,18 +2,23 @@
 -- Keyset pagination: the page after (after_created_at, after_id), newest first.
 -- PostgreSQL builds each task's JSON in the API's shape (timestamps like
 -- 2026-11-29T14:51:39.123Z) and the view only joins them: a page of 100 costs
--- Python no row decoding and no encoding. created_at and id make the next cursor.
+-- Python no row decoding and no encoding. The JSON is json_build_object's text,
+-- byte for byte ("key" : value, ", " between pairs), written out with format():
+-- json_build_object looks up each of its 18 arguments' output function on every
+-- row, which cost a page of 100 about 0.6 ms of PostgreSQL's time. to_json
+-- escapes the free texts; status is one of two plain words (tasks_status_check).
+-- created_at (as text: only the cursor's row is parsed) and id make the next cursor.
 -- A search has its own statement (search_tasks): planning that one costs a plain
 -- page about half a millisecond more, even with its phases pruned.
-SELECT json_build_object(
-           'id', t.id, 'title', t.title, 'description', t.description, 'status', t.status,
-           'createdBy', t.created_by,
-           'createdAt', to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'updatedAt', to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'completedAt', to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'createdByName', u.name
-       )::text AS json,
-       t.created_at, t.id
+SELECT format('{"id" : "%%s", "title" : %%s, "description" : %%s, "status" : "%%s", "createdBy" : "%%s", '
+              '"createdAt" : "%%s", "updatedAt" : "%%s", "completedAt" : %%s, "createdByName" : %%s}',
+              t.id, to_json(t.title), coalesce(to_json(t.description)::text, 'null'), t.status, t.created_by,
+              to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+              to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+              coalesce('"' || to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"',
+                       'null'),
+              coalesce(to_json(u.name)::text, 'null')) AS json,
+       t.created_at::text, t.id
 FROM tasks t
 LEFT JOIN users u ON u.id = t.created_by
 WHERE (:status::text IS NULL OR t.status = :status)
@@ -177,15 +182,15 @@ WITH walked AS (
           ~ '[[:alnum:]]{3}|[^[:alnum:]][[:alnum:]]|[[:alnum:]]{2}[^[:alnum:]]'
       AND (SELECT n FROM walked_hits) < :limit
 )
-SELECT json_build_object(
-           'id', t.id, 'title', t.title, 'description', t.description, 'status', t.status,
-           'createdBy', t.created_by,
-           'createdAt', to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'updatedAt', to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'completedAt', to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           'createdByName', u.name
-       )::text AS json,
-       t.created_at, t.id
+SELECT format('{"id" : "%%s", "title" : %%s, "description" : %%s, "status" : "%%s", "createdBy" : "%%s", '
+              '"createdAt" : "%%s", "updatedAt" : "%%s", "completedAt" : %%s, "createdByName" : %%s}',
+              t.id, to_json(t.title), coalesce(to_json(t.description)::text, 'null'), t.status, t.created_by,
+              to_char(t.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+              to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+              coalesce('"' || to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"',
+                       'null'),
+              coalesce(to_json(u.name)::text, 'null')) AS json,
+       t.created_at::text, t.id
 FROM found t
 LEFT JOIN users u ON u.id = t.created_by
 ORDER BY t.created_at DESC, t.id DESC

@@ -20,8 +20,9 @@ def list_tasks(reader, limit, status=None, after=None, search=None):
     only those whose title or description contains ``search`` (any case) when given.
 
     ``reader.rows(query, params)`` runs the page's one statement and returns its
-    rows as tuples (a dict per row would cost more than the row); a request's
-    reader (web.tenancy.TenantRead) sends the tenant check with it.
+    rows as tuples (a dict per row would cost more than the row), which may go on
+    past the page's columns; a request's reader (web.tenancy.TenantRead) sends
+    the tenant check with it.
     Returns (tasks as JSON texts, the key of the page's last task when more follow, else None).
     """
     after_created_at, after_id = after or (None, None)
@@ -29,7 +30,12 @@ def list_tasks(reader, limit, status=None, after=None, search=None):
     query = queries.search_tasks if search else queries.list_tasks
     rows = reader.rows(query, {"status": status, "pattern": pattern, "limit": limit + 1,
                                "after_created_at": after_created_at, "after_id": after_id})
-    next_key = tuple(rows[limit - 1][1:]) if len(rows) > limit else None
+    if len(rows) > limit:
+        _, created_at, row_id = rows[limit - 1][:3]
+        # The text PostgreSQL wrote (ISO, as psycopg2 sets DateStyle), parsed as psycopg2 would: only this row's.
+        next_key = (datetime.fromisoformat(created_at), row_id)
+    else:
+        next_key = None
     return [row[0] for row in rows[:limit]], next_key
 
 

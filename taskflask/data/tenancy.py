@@ -13,10 +13,10 @@ CHECK_TENANT = text_of(queries.check_tenant)
 CHECK_ORGANIZATION = text_of(queries.check_organization)
 OPENING = ENTER_TENANT + CHECK_TENANT  # sent after BEGIN, in the same round trip
 
-# The check's columns beside each row of a read. The check is a subquery without FROM, which the
-# planner pulls up: its lookups run once, as InitPlans, with no join. A read of no rows carries
-# no check, so then the check is asked alone.
-CHECKED_READ = """SELECT tenant.schema_name, tenant.schema_version, tenant.role, q.*
+# The check's columns after each row of a read (so the read's columns keep their places and its rows
+# need no copying). The check is one row (the registry's, or NULLs), looked up once and joined to
+# every row of the read. A read of no rows carries no check, so then the check is asked alone.
+CHECKED_READ = """SELECT q.*, tenant.schema_name, tenant.schema_version, tenant.role
 FROM ({check}) AS tenant, (
 {read}
 ) AS q"""
@@ -43,14 +43,16 @@ def read_with_tenant_check(database, tenant_id, user_id, query, params):
     trip, two when it finds nothing (the check is then asked alone).
 
     Returns (the check's row as begin_tenant_request's, the read's rows as
-    tuples). ``params`` must not use the check's names, tenant_id and user_id.
+    tuples, which end in the check's columns). ``params`` must not use the
+    check's names, tenant_id and user_id.
     A dropped schema or unknown tenant raises UndefinedTable, as the check alone does.
     """
     check = CHECK_TENANT if user_id is not None else CHECK_ORGANIZATION
     check_params = {"tenant_id": tenant_id, "user_id": user_id}
-    rows = database.read_once(checked_read_message(query.sql, check), {**params, **check_params})
-    found = rows[0] if rows else database.read_once(ENTER_TENANT + check, check_params)[0]
-    return dict(zip(CHECK_COLUMNS, found)), [row[len(CHECK_COLUMNS):] for row in rows]
+    rows = database.read_once(checked_read_message(query.sql, check), {**params, **check_params},
+                              schema_column=-len(CHECK_COLUMNS))
+    found = rows[0][-len(CHECK_COLUMNS):] if rows else database.read_once(ENTER_TENANT + check, check_params)[0]
+    return dict(zip(CHECK_COLUMNS, found)), rows
 
 
 def enter_schema(cur, schema):

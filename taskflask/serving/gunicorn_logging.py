@@ -1,6 +1,7 @@
 """gunicorn's access log: one line per request with its id, tenant, user, status and duration."""
 import json
 import os
+import traceback
 from datetime import datetime, timezone
 
 from gunicorn.glogging import Logger
@@ -14,6 +15,8 @@ class AccessLogger(Logger):
 
     def access(self, resp, req, environ, request_time):
         if os.environ.get("LOG_FORMAT") != "json":
+            if self.cfg.access_log_format == TEXT_ACCESS_FORMAT and self.access_log_enabled:
+                return self.access_text(resp, req, environ, request_time)
             return super().access(resp, req, environ, request_time)
         if not self.cfg.accesslog:
             return None
@@ -34,3 +37,36 @@ class AccessLogger(Logger):
         }
         self.access_log.info(json.dumps(line))
         return None
+
+    def access_text(self, resp, req, environ, request_time):
+        """gunicorn's own line for TEXT_ACCESS_FORMAT, from only the atoms it names.
+
+        gunicorn's atoms() builds every atom of every format (the time, each
+        request and response header and environ variable, all of them escaped)
+        for the few this format reads: that was a tenth of a worker's time on
+        GET /tasks. The values are escaped as gunicorn's SafeAtoms does.
+        """
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        request_headers = dict((name.lower(), value) for name, value in req.headers)
+        request_id = "-"
+        for name, value in resp.headers:
+            if name.lower() == "x-request-id":
+                request_id = value  # the last one, as atoms() keeps
+        line = '%s "%s %s %s" %s %sB %sms request_id=%s tenant=%s user=%s' % (
+            _escaped(environ.get("REMOTE_ADDR", "-")),
+            _escaped(environ["REQUEST_METHOD"]), _escaped(environ["RAW_URI"]), _escaped(environ["SERVER_PROTOCOL"]),
+            _escaped(status), getattr(resp, "sent", None),
+            request_time.seconds * 1000 + int(request_time.microseconds / 1000),
+            _escaped(request_id), _escaped(request_headers.get("x-tenant-id", "-")),
+            _escaped(request_headers.get("x-user-id", "-")))
+        try:
+            self.access_log.info(line)
+        except Exception:
+            self.error(traceback.format_exc())
+
+
+def _escaped(value):
+    """An atom's value as gunicorn's SafeAtoms writes it: a string's quotes escaped."""
+    return value.replace('"', '\\"') if isinstance(value, str) else value

@@ -15,10 +15,16 @@ HEADERS = {
 
 
 def add_security_headers(response):
-    """after_request: the fixed headers, and no caching of tenant data by shared caches."""
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if response.mimetype == "application/json" and "Cache-Control" not in response.headers:
+    """after_request: the fixed headers a view did not set, and no caching of tenant data by shared caches.
+
+    One pass over the response's headers (setdefault and ``in`` would each scan them again).
+    """
+    present = {}
+    for name, value in response.headers.items():
+        present.setdefault(name.lower(), value)  # the first, as Headers.get reads
+    response.headers.extend([(name, value) for name, value in HEADERS.items() if name.lower() not in present])
+    content_type = present.get("content-type")
+    if content_type and content_type.partition(";")[0].strip() == "application/json" and "cache-control" not in present:
         response.headers["Cache-Control"] = "no-store"
     return response
 
