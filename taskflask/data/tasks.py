@@ -86,9 +86,9 @@ def count_tasks(reader, search=None):
     """
     if not search:
         rows = reader.rows(queries.kept_task_counts, {})
-        return dict(zip(("total", "pending", "completed"), rows[0] if rows else (0, 0, 0)))
+        return dict(zip(("total", "pending", "completed"), rows[0][:3] if rows else (0, 0, 0)))
     total, pending, completed, capped = reader.rows(
-        queries.search_task_counts, {"pattern": contains_pattern(search), "cap": SEARCH_COUNT_CAP})[0]
+        queries.search_task_counts, {"pattern": contains_pattern(search), "cap": SEARCH_COUNT_CAP})[0][:4]
     counts = {"total": total, "pending": pending, "completed": completed}
     return {**counts, "capped": True} if capped else counts
 
