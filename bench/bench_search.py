@@ -34,17 +34,18 @@ SCHEMA = "searchbench"
 SEED = """
 WITH words AS (SELECT array_agg(substr(md5('word' || k), 1, 8) ORDER BY k) AS list FROM generate_series(1, 200) k),
 added AS (
-    INSERT INTO tasks (title, description, status, created_by, created_at, updated_at, completed_at)
+    INSERT INTO tasks (title, description, status, created_by, created_by_name, created_at, updated_at, completed_at)
     SELECT 'Task ' || g || ' ' || words.list[1 + g %% 200]
                || CASE WHEN g %% 2 = 0 THEN ' report' ELSE '' END
                || CASE WHEN g %% 100000 = 7 THEN ' quokka' ELSE '' END
                || CASE WHEN g > %(count)s / 2 AND g %% 10 = 0 THEN ' archived' ELSE '' END,
            'Notes for task ' || g || ': lorem ipsum dolor sit amet, consectetur adipiscing elit.',
-           CASE WHEN g %% 3 = 2 THEN 'completed' ELSE 'pending' END, %(created_by)s,
+           CASE WHEN g %% 3 = 2 THEN 'completed' ELSE 'pending' END, u.id, u.name,
            now() - make_interval(secs => g * 37),
            now() - make_interval(secs => g * 37) + interval '1 hour',
            CASE WHEN g %% 3 = 2 THEN now() - make_interval(secs => g * 37) + interval '2 hours' END
-    FROM generate_series(1, %(count)s) g, words
+    FROM generate_series(1, %(count)s) g, words, users u
+    WHERE u.id = %(created_by)s
     RETURNING status
 )
 INSERT INTO task_counts AS c (pending, completed)

@@ -130,13 +130,14 @@ def seed_tasks(dsn, schema, count, created_by):
         with conn, conn.cursor() as cur:
             cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
             cur.execute("""
-                INSERT INTO tasks (title, description, status, created_by, created_at, updated_at, completed_at)
+                INSERT INTO tasks (title, description, status, created_by, created_by_name, created_at, updated_at,
+                                   completed_at)
                 SELECT 'Task number ' || g, replace(%(description)s, '{g}', g::text),
-                       CASE WHEN g %% 3 = 2 THEN 'completed' ELSE 'pending' END, %(created_by)s,
+                       CASE WHEN g %% 3 = 2 THEN 'completed' ELSE 'pending' END, u.id, u.name,
                        now() - make_interval(secs => g * 37),
                        now() - make_interval(secs => g * 37) + interval '1 hour',
                        CASE WHEN g %% 3 = 2 THEN now() - make_interval(secs => g * 37) + interval '2 hours' END
-                FROM generate_series(1, %(count)s) g""",
+                FROM generate_series(1, %(count)s) g, users u WHERE u.id = %(created_by)s""",
                         {"description": DESCRIPTION, "created_by": created_by, "count": count})
         conn.autocommit = True
         with conn.cursor() as cur:

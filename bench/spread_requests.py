@@ -45,11 +45,11 @@ SEARCH_REPEATS = 100
 # One statement per tenant, after SET LOCAL search_path: an admin, TASKS tasks newest first, their counts.
 SEED = """
 WITH admin AS (
-    INSERT INTO users (name, email, role) VALUES ('Admin', 'admin@example.com', 'admin') RETURNING id
+    INSERT INTO users (name, email, role) VALUES ('Admin', 'admin@example.com', 'admin') RETURNING id, name
 ), added AS (
-    INSERT INTO tasks (title, description, status, created_by, created_at, updated_at, completed_at)
+    INSERT INTO tasks (title, description, status, created_by, created_by_name, created_at, updated_at, completed_at)
     SELECT 'Task number ' || g, replace(%(description)s, '{g}', g::text),
-           CASE WHEN g %% 3 = 2 THEN 'completed' ELSE 'pending' END, admin.id,
+           CASE WHEN g %% 3 = 2 THEN 'completed' ELSE 'pending' END, admin.id, admin.name,
            now() - make_interval(secs => g * 37), now() - make_interval(secs => g * 37) + interval '1 hour',
            CASE WHEN g %% 3 = 2 THEN now() - make_interval(secs => g * 37) + interval '2 hours' END
     FROM admin, generate_series(1, %(tasks)s) g

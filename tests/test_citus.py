@@ -150,8 +150,8 @@ def test_a_migration_adding_an_index_and_a_constraint_reaches_distributed_tenant
                                       {"schema": tenant.schema})[node]
         assert len(shard_objects) == 2, shard_objects  # on the shard itself, where the rows are
         with pytest.raises(pg_errors.CheckViolation), db.cursor() as cur:  # the shard enforces it
-            cur.execute(f"INSERT INTO {tenant.schema}.tasks (title, created_by) VALUES ('forbidden', %s)",
-                        (tenant.member["id"],))
+            cur.execute(f"INSERT INTO {tenant.schema}.tasks (title, created_by, created_by_name) "
+                        "VALUES ('forbidden', %s, %s)", (tenant.member["id"], tenant.member["name"]))
 
 
 def test_backup_then_restore_on_citus_gives_a_distributed_schema_with_every_row(client, db, runner, tmp_path):
@@ -182,9 +182,9 @@ def test_an_export_through_the_coordinator_holds_exactly_its_tenants_rows(client
     tenants = tenants_on_two_workers(client, db, "exp")
     with db.cursor() as cur:
         for count, tenant in zip((300, 200), tenants):
-            cur.execute(f"""INSERT INTO {tenant.schema}.tasks (title, description, created_by)
-                            SELECT 'task ' || i, %s, %s FROM generate_series(1, %s) AS i""",
-                        (f"of {tenant.schema}", tenant.member["id"], count))
+            cur.execute(f"""INSERT INTO {tenant.schema}.tasks (title, description, created_by, created_by_name)
+                            SELECT 'task ' || i, %s, %s, %s FROM generate_series(1, %s) AS i""",
+                        (f"of {tenant.schema}", tenant.member["id"], tenant.member["name"], count))
     for count, tenant in zip((300, 200), tenants):
         export_id = client.post("/tasks/export", headers=tenant.as_admin).json["exportId"]
         run_queued_jobs()

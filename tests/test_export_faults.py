@@ -93,9 +93,10 @@ def seeded_tenant(app):
     """One tenant with ROWS tasks for the whole module (inserting them takes seconds)."""
     tenant = TenantFixture(app.test_client(), "fault")
     with psycopg2.connect(os.environ["DATABASE_URL"]) as conn, conn.cursor() as cur:
-        cur.execute(sql.SQL("""INSERT INTO {}.tasks (title, description, created_by)
-                               SELECT 'row ' || i, %s, %s FROM generate_series(1, %s) AS i""").format(
-                        sql.Identifier(tenant.schema)), (f"tag {tenant.schema}", tenant.admin["id"], ROWS))
+        cur.execute(sql.SQL("""INSERT INTO {}.tasks (title, description, created_by, created_by_name)
+                               SELECT 'row ' || i, %s, %s, %s FROM generate_series(1, %s) AS i""").format(
+                        sql.Identifier(tenant.schema)),
+                    (f"tag {tenant.schema}", tenant.admin["id"], tenant.admin["name"], ROWS))
         cur.execute(sql.SQL("ANALYZE {}.tasks").format(sql.Identifier(tenant.schema)))
     return tenant
 
@@ -261,9 +262,10 @@ def test_every_worker_type_configures_one_pool_per_process(client, db, consumers
     tenants = [TenantFixture(client, f"pool{i}") for i in range(workers + 1)]
     with db.cursor() as cur:
         for tenant in tenants:
-            cur.execute(sql.SQL("""INSERT INTO {}.tasks (title, description, created_by)
-                                   SELECT 'row ' || i, %s, %s FROM generate_series(1, 20000) AS i""").format(
-                            sql.Identifier(tenant.schema)), (f"tag {tenant.schema}", tenant.admin["id"]))
+            cur.execute(sql.SQL("""INSERT INTO {}.tasks (title, description, created_by, created_by_name)
+                                   SELECT 'row ' || i, %s, %s, %s FROM generate_series(1, 20000) AS i""").format(
+                            sql.Identifier(tenant.schema)),
+                        (f"tag {tenant.schema}", tenant.admin["id"], tenant.admin["name"]))
     consumer = consumers(workers=workers, worker_type=worker_type)
     consumer.wait_ready(processes)
     for _ in range(2):

@@ -25,8 +25,9 @@ def test_seed_curl_walkthrough_passes(live_server):
 def test_consumer_exports_many_rows(client, live_server, db):
     tenant = TenantFixture(client, "live")
     with db.cursor() as cur:
-        cur.execute(f"""INSERT INTO {tenant.schema}.tasks (title, created_by)
-                        SELECT 'bulk ' || i, %s FROM generate_series(1, 20000) AS i""", (tenant.admin["id"],))
+        cur.execute(f"""INSERT INTO {tenant.schema}.tasks (title, created_by, created_by_name)
+                        SELECT 'bulk ' || i, %s, %s FROM generate_series(1, 20000) AS i""",
+                    (tenant.admin["id"], tenant.admin["name"]))
     started = requests.post(f"{live_server.url}/tasks/export", headers=tenant.as_admin, timeout=10)
     assert started.status_code == 202
     export_url = f"{live_server.url}/exports/{started.json()['exportId']}"
@@ -54,9 +55,9 @@ def test_twenty_exports_across_five_tenants_each_hold_only_their_rows(client, db
     tenants = [TenantFixture(client, f"x{i}") for i in range(5)]
     with db.cursor() as cur:
         for tenant in tenants:
-            cur.execute(f"""INSERT INTO {tenant.schema}.tasks (title, description, created_by)
-                            SELECT 'task ' || i, 'tag ' || %s, %s FROM generate_series(1, 1000) AS i""",
-                        (tenant.schema, tenant.admin["id"]))
+            cur.execute(f"""INSERT INTO {tenant.schema}.tasks (title, description, created_by, created_by_name)
+                            SELECT 'task ' || i, 'tag ' || %s, %s, %s FROM generate_series(1, 1000) AS i""",
+                        (tenant.schema, tenant.admin["id"], tenant.admin["name"]))
     downloads = 0
     for _ in range(4):
         started = [(tenant, requests.post(f"{live_server.url}/tasks/export", headers=tenant.as_admin,

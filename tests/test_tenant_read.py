@@ -221,7 +221,7 @@ def unseen_tenant(client, db, schema_name):
         cur.execute(sql.SQL("INSERT INTO {} (name, email, role) VALUES ('Ann', 'ann@example.com', 'member') "
                             "RETURNING id").format(sql.Identifier(schema_name, "users")))
         user_id = str(cur.fetchone()[0])
-        cur.execute(sql.SQL("INSERT INTO {} (title, created_by) VALUES (%s, %s)").format(
+        cur.execute(sql.SQL("INSERT INTO {} (title, created_by, created_by_name) VALUES (%s, %s, 'Ann')").format(
             sql.Identifier(schema_name, "tasks")), (f"of {schema_name}", user_id))
     return {"x-tenant-id": response.json["id"], "x-user-id": user_id}
 

@@ -17,10 +17,9 @@ SELECT format('{"id" : "%%s", "title" : %%s, "description" : %%s, "status" : "%%
               to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
               coalesce('"' || to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"',
                        'null'),
-              coalesce(to_json(u.name)::text, 'null')) AS json,
+              to_json(t.created_by_name)) AS json,
        t.created_at::text, t.id
 FROM tasks t
-LEFT JOIN users u ON u.id = t.created_by
 WHERE (:status::text IS NULL OR t.status = :status)
   AND (:after_created_at::timestamptz IS NULL
        OR (t.created_at, t.id) < (:after_created_at::timestamptz, :after_id::uuid))
@@ -52,8 +51,8 @@ LIMIT :limit;
 -- below) would have the index read in full: the walk goes on until it has the page.
 WITH walked AS (
     SELECT newest.*
-    FROM (SELECT t.id, t.title, t.description, t.status, t.created_by, t.created_at, t.updated_at,
-                 t.completed_at
+    FROM (SELECT t.id, t.title, t.description, t.status, t.created_by, t.created_by_name, t.created_at,
+                 t.updated_at, t.completed_at
           FROM tasks t
           WHERE (:status::text IS NULL OR t.status = :status)
             AND (:after_created_at::timestamptz IS NULL
@@ -168,7 +167,8 @@ WITH walked AS (
                    OR (created_at, id) < (:after_created_at::timestamptz, :after_id::uuid))
               AND created_at < (SELECT since FROM window_start)
         )
-        SELECT t.id, t.title, t.description, t.status, t.created_by, t.created_at, t.updated_at, t.completed_at
+        SELECT t.id, t.title, t.description, t.status, t.created_by, t.created_by_name, t.created_at, t.updated_at,
+               t.completed_at
         FROM (SELECT id
               FROM (SELECT id, created_at FROM in_window ORDER BY created_at DESC, id DESC LIMIT :limit) AS w
               WHERE (SELECT windowed FROM window_start)
@@ -189,37 +189,36 @@ SELECT format('{"id" : "%%s", "title" : %%s, "description" : %%s, "status" : "%%
               to_char(t.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
               coalesce('"' || to_char(t.completed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"',
                        'null'),
-              coalesce(to_json(u.name)::text, 'null')) AS json,
+              to_json(t.created_by_name)) AS json,
        t.created_at::text, t.id
 FROM found t
-LEFT JOIN users u ON u.id = t.created_by
 ORDER BY t.created_at DESC, t.id DESC
 LIMIT :limit;
 
 -- name: insert_task<!
--- The task, its creator's name, and one more pending task in the counts (task_counts:
--- created by the first task), in one statement.
+-- The task with its creator's name, and one more pending task in the counts
+-- (task_counts: created by the first task), in one statement. Nothing when the
+-- creator is no user of the tenant. (INSERT ... SELECT: Citus refuses a
+-- subquery inside VALUES.)
 WITH task AS (
-    INSERT INTO tasks (title, description, created_by)
-    VALUES (:title, :description, :created_by)
+    INSERT INTO tasks (title, description, created_by, created_by_name)
+    SELECT :title, :description, u.id, u.name FROM users u WHERE u.id = :created_by
     RETURNING *
 ), counted AS (
     INSERT INTO task_counts AS c (pending, completed)
-    VALUES (1, 0)
+    SELECT 1, 0 FROM task
     ON CONFLICT (only_row) DO UPDATE SET pending = c.pending + 1
 )
 SELECT t.id, t.title, t.description, t.status, t.created_by AS "createdBy",
        t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.completed_at AS "completedAt",
-       u.name AS "createdByName"
-FROM task t
-LEFT JOIN users u ON u.id = t.created_by;
+       t.created_by_name AS "createdByName"
+FROM task t;
 
 -- name: get_task^
 SELECT t.id, t.title, t.description, t.status, t.created_by AS "createdBy",
        t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.completed_at AS "completedAt",
-       u.name AS "createdByName"
+       t.created_by_name AS "createdByName"
 FROM tasks t
-LEFT JOIN users u ON u.id = t.created_by
 WHERE t.id = :id;
 
 -- name: update_task<!
@@ -256,9 +255,8 @@ WITH old AS (
 )
 SELECT t.id, t.title, t.description, t.status, t.created_by AS "createdBy",
        t.created_at AS "createdAt", t.updated_at AS "updatedAt", t.completed_at AS "completedAt",
-       u.name AS "createdByName"
-FROM task t
-LEFT JOIN users u ON u.id = t.created_by;
+       t.created_by_name AS "createdByName"
+FROM task t;
 
 -- name: delete_task^
 -- Deletes the task if the user may (an admin, or its creator), and takes it out

@@ -1,5 +1,5 @@
 -- A new tenant's schema as the migrations in this folder leave it, built in one go.
--- version: 4
+-- version: 5
 -- Runs with search_path set to the new schema only. After adding a migration,
 -- bring this file to the same shape and raise the version above (README.md).
 
@@ -23,6 +23,8 @@ CREATE TABLE tasks (
     created_at   timestamptz NOT NULL DEFAULT now(),
     updated_at   timestamptz NOT NULL DEFAULT now(),
     completed_at timestamptz,
+    -- The creator's name when the task was made, so a page reads tasks alone (0005).
+    created_by_name text NOT NULL,
     CHECK ((status = 'completed') = (completed_at IS NOT NULL))
 );
 

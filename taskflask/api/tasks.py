@@ -69,7 +69,10 @@ def counts():
 def create():
     """Add a task created by the current user."""
     data = json_body(CREATE_BODY)
-    return create_task(g.db, data["title"], data["description"], g.user.id), 201
+    task = create_task(g.db, data["title"], data["description"], g.user.id)
+    if task is None:  # the user was checked in this transaction: only a user gone since gets here
+        raise not_found("user")
+    return task, 201
 
 
 @bp.patch("/<uuid:task_id>")

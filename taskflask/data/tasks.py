@@ -40,7 +40,7 @@ def list_tasks(reader, limit, status=None, after=None, search=None):
 
 
 def create_task(cur, title, description, created_by):
-    """Add a pending task (and count it)."""
+    """Add a pending task (and count it); None, and nothing added, when ``created_by`` is no user of the tenant."""
     return queries.insert_task(cur.connection, title=title, description=description, created_by=created_by)
 
 
