@@ -165,11 +165,11 @@ def test_counts_are_the_tenants_own(client, tenant, other_tenant):
 def test_counts_of_a_common_search_stop_at_the_cap(client, db, tenant):
     """525 matching tasks made in SQL (20 completed): each count stops at 500, or is exact below."""
     with db.cursor() as cur:
-        cur.execute(sql.SQL("""INSERT INTO {} (title, status, created_by, completed_at)
-                               SELECT 'common ' || i, CASE WHEN i <= 20 THEN 'completed' ELSE 'pending' END, %s,
+        cur.execute(sql.SQL("""INSERT INTO {} (title, status, created_by, created_by_name, completed_at)
+                               SELECT 'common ' || i, CASE WHEN i <= 20 THEN 'completed' ELSE 'pending' END, %s, %s,
                                       CASE WHEN i <= 20 THEN now() END
                                FROM generate_series(1, %s) AS i""").format(sql.Identifier(tenant.schema, "tasks")),
-                    (tenant.member["id"], SEARCH_COUNT_CAP + 25))
+                    (tenant.member["id"], tenant.member["name"], SEARCH_COUNT_CAP + 25))
     assert counts(client, tenant, "COMMON") == \
         {"total": SEARCH_COUNT_CAP, "pending": SEARCH_COUNT_CAP, "completed": 20, "capped": True}
     assert counts(client, tenant, "common 501") == {"total": 1, "pending": 1, "completed": 0}
@@ -299,12 +299,12 @@ FROM generate_series(1, 3000) AS g
 def insert_tasks(db, tenant, titles_query):
     """The rows of ``titles_query`` (title, status, created_at) as the member's tasks, made in SQL."""
     with db.cursor() as cur:
-        cur.execute(sql.SQL("""INSERT INTO {} (title, status, created_at, completed_at, created_by)
+        cur.execute(sql.SQL("""INSERT INTO {} (title, status, created_at, completed_at, created_by, created_by_name)
                                SELECT title, status, created_at,
-                                      CASE WHEN status = 'completed' THEN created_at END, %s
+                                      CASE WHEN status = 'completed' THEN created_at END, %s, %s
                                FROM ({}) AS made (title, status, created_at)""").format(
                                    sql.Identifier(tenant.schema, "tasks"), sql.SQL(titles_query)),
-                    (tenant.member["id"],))
+                    (tenant.member["id"], tenant.member["name"]))
 
 
 def matching_titles(db, tenant, q, status=None):
