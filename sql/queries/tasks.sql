@@ -105,7 +105,7 @@ WITH walked AS (
                                 LIMIT 25) AS sample
                           WHERE lower(sample.title || E'\n' || coalesce(sample.description, ''))
                                 LIKE lower(:pattern)) AS sampled
-            WHERE span.more AND extract(epoch FROM span.newest - span.oldest) * 2 ^ (k / 2.0) <= 3e9
+            WHERE span.more AND extract(epoch FROM (span.newest - span.oldest)) * 2 ^ (k / 2.0) <= 3e9
               AND (SELECT n FROM walked_hits) < 3 AND sampled.hits >= 2
             ORDER BY k
             LIMIT 1
