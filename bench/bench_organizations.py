@@ -1,7 +1,7 @@
 """Organizations at scale: GET /organizations with 10,000 organizations in the registry.
 
 The rows go straight into public.organizations of a scratch database (no
-schemas: only the registry is read). A real gunicorn (2 sync workers) answers
+schemas: only the registry is read). A real gunicorn (2 workers of gunicorn.conf.py, threaded) answers
 one client on keep-alive, one request at a time:
   - the picker's search, ?q=...&limit=20, for words that match one, a few
     hundred, or thousands of rows, and for schema names;
@@ -72,7 +72,7 @@ def main():
     args = parser.parse_args()
     with api_only("taskflask_bench_organizations") as app:
         total = insert_organizations(app.dsn, args.organizations)
-        log(f"{total} organizations in the registry; one client, keep-alive, gunicorn 2 sync workers")
+        log(f"{total} organizations in the registry; one client, keep-alive, gunicorn 2 threaded workers")
         for _ in range(20):  # warm both workers' pools and the server's caches
             timed_get(app, "/organizations?q=acme&limit=20")
 

@@ -1,7 +1,8 @@
 """Requests: GET /tasks?limit=100 and POST /tasks under gunicorn, beside a bare route and the peer.
 
-In one run, at 1, 16 and 64 connections (wrk on loopback, 2 sync workers for
-both servers): taskflask's GET /tasks?limit=100 and POST /tasks, the bare
+In one run, at 1, 16 and 64 connections (wrk on loopback, 2 gunicorn worker
+processes for both servers, each of the worker class it ships with: taskflask's
+threaded one of gunicorn.conf.py, the peer's sync one): taskflask's GET /tasks?limit=100 and POST /tasks, the bare
 routes of bench_app.py (same SQL, same pool, no tenant machinery; in one
 autocommit round trip as GET /tasks runs, and in a transaction of its own), and
 django-tenants' GET /tasks (100 tasks, persistent connections). Each figure is

@@ -146,7 +146,7 @@ def main():
         "counts q=report (capped)": "/tasks/counts?q=report",
     })
     figures = {"tasks": TASKS, "requests_per_route": REQUESTS, "client": "requests over keep-alive",
-               "server": "gunicorn, 2 sync workers"}
+               "server": "gunicorn, 2 workers of gunicorn.conf.py (threaded)"}
     app = Taskflask("bench_search").start(consumer=False)  # no exports here
     try:
         tenant_headers, admin_headers = app.create_tenant(SCHEMA)

@@ -147,7 +147,7 @@ def seed_tasks(dsn, schema, count, created_by):
 
 
 class Taskflask:
-    """A real deployment on a scratch database: gunicorn (2 sync workers) + huey_consumer."""
+    """A real deployment on a scratch database: gunicorn (2 workers of gunicorn.conf.py) and huey_consumer."""
 
     def __init__(self, name, wsgi="wsgi:app", workers=2, consumer_workers=2, server_url=None):
         self.name = name

@@ -46,8 +46,10 @@ def requests_section(f):
     start, end = f["load"]["start"], f["load"]["end"]
     return [
         "Reference: django-tenants 809-833 req/s at 16-64 connections with persistent connections "
-        "(its README). Both servers: gunicorn, 2 sync workers (taskflask otherwise as its gunicorn.conf.py "
-        "ships, access log included); wrk on loopback; same 100-task payload "
+        "(its README). Both servers: gunicorn with 2 worker processes, each as it ships: taskflask's "
+        "gunicorn.conf.py worker (gunicorn's threaded worker with a bounded read, 8 threads, keep-alive, "
+        "access log included), the peer's sync worker (its README; a sync worker closes each connection "
+        "after its response); wrk on loopback; same 100-task payload "
         f"(~36.6 KB). Medians of {f['repeats']} interleaved runs; the ratios are medians of the "
         "ratios of runs made side by side.", "",
         "GET /tasks is one round trip: the search_path set from the registry and one statement holding the "
