@@ -278,6 +278,9 @@ def peak(policy, memory):
     return max(policy["first"][f"peak_{memory}_mb"], policy["second"][f"peak_{memory}_mb"])
 
 
+WRITE_CHECK_OPENS = "; measured with the check of a write, whose user lookup opens the users relations"
+
+
 def spread_section(f):
     """bench_10k.py's request phase: latency flat in tenants, backend memory, the organization search."""
     tuned, defaults = f["tuned"], f["defaults"]
@@ -326,7 +329,9 @@ def spread_section(f):
         f"Why a tenant a backend has not served costs more (`bench/cold_tenants.py`: GET /tasks's SQL on one "
         f"connection, {cold['sample']} tenants spread over the registry, BEGIN to COMMIT at the client; buffers "
         "from pg_stat_database, storage reads from /proc/<pid>/io):", "", *cold_rows(f), "",
-        f"A request opens {len(cold['opened'])} tenant relations ({', '.join(cold['opened'])}): the planner opens "
+        # Runs before "opened_by" was saved opened them with a write's check, which looks the user up too.
+        f"A request opens {len(cold['opened'])} tenant relations ({', '.join(cold['opened'])}"
+        f"{'' if cold.get('opened_by') == 'read' else WRITE_CHECK_OPENS}): the planner opens "
         "every index of the tables it plans, and each relation a backend has not opened yet is built from the "
         "catalogs (the third row against the second: the catalog rows are then in shared_buffers). With "
         f"shared_buffers at its default of 128 MB, the catalogs ({catalog_mb(f)}) do not stay there, and a "
