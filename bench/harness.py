@@ -182,8 +182,8 @@ class Taskflask:
     def start(self, consumer=True):
         self.migrate()
         self.gunicorn = self._spawn("gunicorn", [
-            str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-            "--worker-class", "sync", "--backlog", "2048", self.wsgi])
+            str(BIN / "gunicorn"), "--config", str(ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{self.port}",
+            "--workers", str(self.workers), "--backlog", "2048", self.wsgi])
         if consumer:
             self.start_consumer()
         wait_until(self._ready, timeout=SERVER_START_TIMEOUT, interval=0.05, message="gunicorn")
