@@ -24,7 +24,7 @@ import time
 
 from harness import BIN, ROOT, drop_database, recreate_database, seed_tasks
 
-DATABASE = "taskflask_profile_get_tasks"
+DATABASE = f"taskflask_profile_get_tasks_{os.getpid()}"  # two runs at once never share one
 TASKS = 1000
 
 
