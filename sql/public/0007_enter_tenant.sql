@@ -1,9 +1,9 @@
 -- A tenant request's first statement: SELECT public.enter_tenant(<x-tenant-id>).
 -- It reads the organization's registry row once, through a statement whose plan
--- plpgsql keeps for the session (the same lookup written in the request's SQL
--- was planned anew on every request, public.organizations and its seven
--- indexes, twice with the check), and sets until the transaction ends
--- (set_config(..., true), like SET LOCAL):
+-- plpgsql keeps for the connection from its sixth call on (the same lookup
+-- written in the request's SQL was planned anew on every request, the table
+-- and all seven of its indexes, twice with the check), and sets until the
+-- transaction ends (set_config(..., true), like SET LOCAL):
 --   search_path               the organization's schema, quoted; pg_catalog for an
 --                             unknown one, where its tables are missing
 --   taskflask.schema_name     what the tenant check reads instead of the registry;
