@@ -9,8 +9,8 @@ from taskflask.data.queries import queries, text_of
 # schema's name and version for the check; PostgreSQL resolves the names of the next statement of the
 # message only once this one has run.
 ENTER_TENANT = text_of(queries.enter_tenant) + "; "
-# The check, by (on Citus, with a user): on Citus it reads the registry itself (see tenancy.sql). Without
-# x-user-id a read carries the registry's half of the check only.
+# The check's text by (on Citus, with x-user-id): without a user it looks up no user; on Citus it reads the
+# registry itself, since there it runs on the tenant's worker node (see tenancy.sql).
 CHECKS = {
     (False, True): text_of(queries.check_tenant),
     (False, False): text_of(queries.check_organization),
