@@ -30,7 +30,7 @@ import psycopg2
 from common import percentile
 from taskflask.data.queries import queries, text_of
 from taskflask.data.tasks import list_tasks
-from taskflask.data.tenancy import CHECK_ORGANIZATION, ENTER_TENANT, read_with_tenant_check
+from taskflask.data.tenancy import CHECKS, ENTER_TENANT, read_with_tenant_check
 from taskflask.db import Database, RequestTransaction
 
 EXPLAIN = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + text_of(queries.list_tasks)
@@ -104,7 +104,7 @@ def explained(database, tenant_id):
     """Planning/execution ms, planning's shared buffers hit and read, and the tenant relations opened."""
     transaction = RequestTransaction(database)
     # GET /tasks's check without x-user-id (no users lookup), as the timed requests run it.
-    transaction.begin(ENTER_TENANT + CHECK_ORGANIZATION, {"tenant_id": tenant_id, "user_id": None})
+    transaction.begin(ENTER_TENANT + CHECKS[False, False], {"tenant_id": tenant_id, "user_id": None})
     cur = transaction.cursor
     cur.execute(EXPLAIN, LIST_PARAMS)
     plan = cur.fetchone()["QUERY PLAN"][0]

@@ -77,7 +77,7 @@ def open_tenant(tenant_id, user_id=None):
     """Start the request's transaction in the tenant's schema; sets g.tenant, g.user, g.db."""
     g.tenant_tx = transaction = RequestTransaction(database)
     try:
-        row = begin_tenant_request(transaction, tenant_id, user_id)
+        row = begin_tenant_request(transaction, tenant_id, user_id, distributed=current_app.config["CITUS"])
     except pg_errors.UndefinedTable:
         row = None  # no such organization (pg_catalog only), or its schema was dropped with it
     admit(tenant_id, user_id, row)
@@ -95,7 +95,8 @@ class TenantRead:
         """The rows (tuples) of the read ``query``, once the check that came back with them admits the request."""
         self.checked = True
         try:
-            check, rows = read_with_tenant_check(database, self.tenant_id, self.user_id, query, params)
+            check, rows = read_with_tenant_check(database, self.tenant_id, self.user_id, query, params,
+                                                 distributed=current_app.config["CITUS"])
         except psycopg2.DatabaseError as error:
             if isinstance(error, CONNECTION_ERRORS):
                 raise
