@@ -52,7 +52,8 @@ test-quick: install frontend
 # from ../shared/citus/cluster.sh, which runs its servers as postgres; skipped where it is absent.
 CITUS_SH := ../shared/citus/cluster.sh
 CITUS_DIR ?= /tmp/taskflask-citus
-CITUS_PORT ?= 59940
+# Below the kernel's ephemeral range (32768-60999 here): an outgoing connection can hold a port there.
+CITUS_PORT ?= 29940
 
 test-citus: install frontend
 	@if [ ! -f $(CITUS_SH) ]; then \
