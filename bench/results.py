@@ -109,11 +109,11 @@ def tenants_section(f):
         f"{f['tenants']:,} tenants with {f['tasks_per_tenant']} tasks each; `GET /tasks?limit=100`, the spread run "
         f"rotates x-tenant-id over all of them (wrk -s {f['script']}). Medians of {f['repeats']} interleaved runs; "
         "the ratio is the median of the ratios of runs made side by side.", "",
-        "A request opens about 7 files of its tenant (tasks and users, with their indexes). A PostgreSQL "
+        "A request opens the files of 5 relations of its tenant (tasks and its 4 indexes; 7 with users and "
+        "its indexes when strace counted ~7 `openat` + `close` per request on 2026-11-29). A PostgreSQL "
         "backend keeps at most `max_files_per_process` files open (1,000 by default), so spread over 1,000 "
-        "tenants each request re-opens them: strace counts ~7 `openat` + `close` per request, none for one "
-        "tenant. The second server, started by the script, raises the setting (docker-compose.yml does too) "
-        "and so opens nothing; on this machine those syscalls cost little, so the two agree within noise.",
+        "tenants each request re-opens them, and none for one tenant. The second server, started by the "
+        "script, raises the setting (docker-compose.yml does too) and so opens nothing.",
         "", *rows, "",
         f"Memory per gunicorn worker (RSS): {memory}.",
     ]
