@@ -6,7 +6,7 @@ import psycopg2
 import pytest
 from psycopg2 import sql
 
-from support.environment import DIRECT_DATABASE_URL, not_on_citus
+from support.environment import not_on_citus
 from taskflask.data.tenancy import begin_tenant_request, read_with_tenant_check
 from taskflask.db import RequestTransaction
 from taskflask.tenants.migrations import latest_version
@@ -21,12 +21,10 @@ WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND c.reln
 
 
 @pytest.fixture
-def session():
-    """A cursor on a connection of its own, in autocommit: each execute is its own transaction unless BEGIN."""
-    conn = psycopg2.connect(DIRECT_DATABASE_URL)
-    conn.autocommit = True
-    yield conn.cursor()
-    conn.close()
+def session(db):
+    """A cursor on db's connection, in autocommit: each execute is its own transaction unless BEGIN."""
+    with db.cursor() as cur:
+        yield cur
 
 
 def settings(cur):
