@@ -5,8 +5,9 @@ Used by bench_10k.py, and runnable alone on a kept database:
     python bench/cold_tenants.py DATABASE_URL [--sample 200]
 
 The app's own code path on a pool of one connection (data.tasks.list_tasks through
-data.tenancy.read_with_tenant_check, as GET /tasks without x-user-id: one message in autocommit,
-the tenant check beside the page), over a sample of tenants spread over the registry:
+data.tenancy.read_in_known_schema, as GET /tasks without x-user-id once its process knows the tenant's
+schema name: one message in autocommit, entering with the check), over a sample of tenants spread over
+the registry:
   cold     a new backend, tenants no backend has served since the server started;
   warm     the same backend and tenants again (its relation and catalog caches hold them);
   rebuilt  a new backend, the same tenants (caches empty again, their pages now in shared_buffers).
@@ -30,7 +31,8 @@ import psycopg2
 from common import percentile
 from taskflask.data.queries import queries, text_of
 from taskflask.data.tasks import list_tasks
-from taskflask.data.tenancy import CHECKS, ENTER_TENANT, read_with_tenant_check
+from taskflask.data.tenancy import CHECKS, ENTER_TENANT, read_in_known_schema
+from taskflask.tenants.migrations import latest_version
 from taskflask.db import Database, RequestTransaction
 
 EXPLAIN = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + text_of(queries.list_tasks)
@@ -42,20 +44,21 @@ OPENED = """SELECT c.relname, c.relkind FROM pg_locks l JOIN pg_class c ON c.oid
 
 
 class PageReader:
-    """data.tasks' reader as GET /tasks has it (web.tenancy.TenantRead without Flask): the check rides in the read."""
+    """data.tasks' reader as GET /tasks has it (web.tenancy.TenantRead without Flask), the schema's name known."""
 
-    def __init__(self, database, tenant_id):
-        self.database, self.tenant_id = database, tenant_id
+    def __init__(self, database, tenant):
+        self.database, (self.schema, self.tenant_id) = database, tenant
 
     def rows(self, query, params):
-        """The read's rows, sent with the tenant check in one message."""
-        return read_with_tenant_check(self.database, self.tenant_id, None, query, params)[1]
+        """The read's rows, after the entry that checks the tenant, in one message."""
+        return read_in_known_schema(self.database, self.schema, self.tenant_id, None, latest_version("tenant"),
+                                    query, params)
 
 
-def request(database, tenant_id):
-    """GET /tasks's SQL in tenant ``tenant_id`` on ``database``'s one connection; milliseconds at the client."""
+def request(database, tenant):
+    """GET /tasks's SQL in ``tenant`` (schema, id) on ``database``'s one connection; milliseconds at the client."""
     started = time.perf_counter()
-    list_tasks(PageReader(database, tenant_id), 100)
+    list_tasks(PageReader(database, tenant), 100)
     return (time.perf_counter() - started) * 1000
 
 
@@ -63,7 +66,7 @@ def timed_pass(database, tenants, monitor):
     """One request in each of ``tenants`` ((schema, id) pairs), in order: the milliseconds of each,
     and per request the shared buffers found and read and the bytes the backend read from storage."""
     before, io_before = database_blocks(monitor), storage_read_bytes(database)
-    times = [request(database, tenant_id) for _, tenant_id in tenants]
+    times = [request(database, tenant) for tenant in tenants]
     io_after = storage_read_bytes(database)
     with database.transaction() as cur:
         cur.execute("SELECT pg_stat_force_next_flush()")  # its counts reach pg_stat_database when it idles
@@ -95,7 +98,7 @@ def new_backend_ms(database, tenant, repeats=20):
     for _ in range(repeats):
         database.close()
         started = time.perf_counter()
-        request(database, tenant[1])
+        request(database, tenant)
         times.append((time.perf_counter() - started) * 1000)
     return statistics.median(times)
 

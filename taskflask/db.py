@@ -220,20 +220,21 @@ class Database:
                 self.pool.putconn(conn)
                 raise
 
-    def read_once(self, message, params, schema_column=0):
+    def read_once(self, message, params, schema_column=0, schema=None):
         """The rows (tuples) of ``message``, a read that enters the tenant's schema itself, in one round trip.
 
         PostgreSQL runs the statements of one message in autocommit as one
         implicit transaction: a transaction-local search_path set by its first
         statement holds for the next and is gone with its end, and there is no
-        BEGIN or COMMIT to send. The rows' column ``schema_column`` names the schema,
-        noted on the connection for its RecyclePolicy; no transaction outlives the message,
-        so the connection goes straight back to the pool.
+        BEGIN or COMMIT to send. The schema entered, noted on the connection for its
+        RecyclePolicy, is ``schema`` when given, else the rows' column ``schema_column``
+        names it; no transaction outlives the message, so the connection goes straight
+        back to the pool.
         """
-        conn, cur = self.begin(message, params, cursor_factory=None)
+        conn, cur = self.begin(message, params, cursor_factory=None, schema=schema)
         try:
             rows = cur.fetchall()
-            if rows and rows[0][schema_column] is not None:
+            if schema is None and rows and rows[0][schema_column] is not None:
                 conn.schemas.add(rows[0][schema_column])
             return rows
         finally:

@@ -1,4 +1,5 @@
-"""public.enter_tenant (public migration 0007): what a tenant request's first statement sets, and for how long."""
+"""public.enter_tenant (public migration 0007) and public.enter_tenant_checked (0008): what a tenant request's first
+statement sets, for how long, and what the checked one refuses."""
 import uuid
 from types import SimpleNamespace
 
@@ -7,7 +8,7 @@ import pytest
 from psycopg2 import sql
 
 from support.environment import not_on_citus
-from taskflask.data.tenancy import begin_tenant_request, read_with_tenant_check
+from taskflask.data.tenancy import begin_tenant_request, read_in_known_schema, read_with_tenant_check, refusal
 from taskflask.db import RequestTransaction
 from taskflask.tenants.migrations import latest_version
 
@@ -155,6 +156,68 @@ def test_enter_tenant_reads_the_registry_whatever_the_callers_search_path(sessio
         assert session.fetchone() == expected
 
 
+ENTER_CHECKED = "SELECT public.enter_tenant_checked(%(tenant)s, %(version)s, %(user)s); "
+PATH = "SELECT current_setting('search_path')"
+
+
+def enter_checked(session, tenant_id, user_id=None, version=None, then=PATH):
+    """One message in autocommit: enter_tenant_checked, then ``then``; its one row."""
+    version = latest_version("tenant") if version is None else version
+    session.execute(ENTER_CHECKED + then, {"tenant": tenant_id, "version": version, "user": user_id})
+    return session.fetchone()
+
+
+@pytest.mark.parametrize("as_user", [False, True])
+def test_the_checked_entry_sets_the_path_for_its_message_only(session, tenant, as_user):
+    user_id = tenant.member["id"] if as_user else None
+    assert enter_checked(session, tenant.id, user_id, then=SETTINGS) == (tenant.schema, None, None)
+    assert unset(settings(session))
+
+
+@pytest.mark.parametrize("case, code", [
+    ("unknown organization", "gone"),
+    ("no organization id", "gone"),
+    ("schema behind the code", "behind"),
+    ("no such user", "stranger"),
+    ("a user of another organization", "stranger"),
+])
+def test_the_checked_entry_refuses_before_the_read_runs(session, tenant, other_tenant, case, code):
+    tenant_id, user_id, version = {
+        "unknown organization": (str(uuid.uuid4()), None, None),
+        "no organization id": (None, None, None),
+        "schema behind the code": (tenant.id, None, latest_version("tenant") + 1),
+        "no such user": (tenant.id, str(uuid.uuid4()), None),
+        "a user of another organization": (tenant.id, other_tenant.member["id"], None),
+    }[case]
+    with pytest.raises(psycopg2.DatabaseError) as raised:
+        enter_checked(session, tenant_id, user_id, version, then="SELECT 1 / 0")  # never run
+    assert refusal(raised.value) == code, raised.value
+    assert unset(settings(session))
+
+
+@pytest.mark.parametrize("who", ["tenant", "unknown", "stranger"])
+def test_the_checked_entry_reads_the_registry_whatever_the_callers_search_path(session, hostile_schema, tenant, who):
+    """The hostile schema first: its registry, quote_ident, set_config and an = that matches any id change nothing."""
+    tenant_id, user_id = {"tenant": (tenant.id, tenant.member["id"]), "unknown": (str(uuid.uuid4()), None),
+                          "stranger": (tenant.id, str(uuid.uuid4()))}[who]
+    session.execute(sql.SQL("SET search_path TO {}, pg_catalog, public").format(sql.Identifier(hostile_schema)))
+    for _ in range(7):  # the first plans, and plpgsql's generic plan after five
+        if who == "tenant":
+            assert enter_checked(session, tenant_id, user_id) == (tenant.schema,)
+        else:
+            with pytest.raises(psycopg2.DatabaseError) as raised:
+                enter_checked(session, tenant_id, user_id)
+            assert refusal(raised.value) == {"unknown": "gone", "stranger": "stranger"}[who]
+            session.connection.rollback()
+
+
+def registry_locks_of_a_checked_page(database, tenant, user_id):
+    """GET /tasks's message once the schema name is known, its read replaced by the registry's locks."""
+    locks = SimpleNamespace(sql=REGISTRY_LOCKS)
+    rows = read_in_known_schema(database, tenant.schema, tenant.id, user_id, latest_version("tenant"), locks, {})
+    return {row[0] for row in rows}
+
+
 def registry_locks_of_a_page(database, tenant, user_id):
     """GET /tasks's message, its read replaced by one of the registry's locks in this transaction."""
     locks = SimpleNamespace(sql=REGISTRY_LOCKS)
@@ -174,7 +237,8 @@ def registry_locks_of_a_transaction(database, tenant, user_id):
 
 
 @not_on_citus("the check joins the registry there (sql/queries/tenancy.sql)")
-@pytest.mark.parametrize("request_form", [registry_locks_of_a_page, registry_locks_of_a_transaction])
+@pytest.mark.parametrize("request_form", [registry_locks_of_a_page, registry_locks_of_a_checked_page,
+                                          registry_locks_of_a_transaction])
 @pytest.mark.parametrize("as_user", [False, True])
 def test_a_tenant_request_plans_nothing_of_the_registry(app, tenant, one_connection, request_form, as_user):
     """Only enter_tenant's kept plan touches the registry: its table and primary key, none of its other indexes."""

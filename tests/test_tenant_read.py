@@ -1,4 +1,5 @@
-"""GET /tasks in one round trip: the tenant check rides in the page's statement, and refuses as it always did."""
+"""GET /tasks in one round trip: the tenant check rides in the page's statement, or, once the process knows the
+tenant's schema name, is made by the function that enters it; either way it refuses as it always did."""
 import uuid
 
 import pytest
@@ -7,10 +8,15 @@ from psycopg2 import sql
 from support.migrations import PRIORITY_COLUMN
 from support.pools import record_statements
 from support.tenants import TenantFixture
-from taskflask.data.tenancy import ENTER_TENANT
+from taskflask.data import tenancy
+from taskflask.data.tenancy import ENTER_CHECKED, ENTER_TENANT
 
 # How every tenant request's first message begins: the schema comes from the registry, in SQL.
 ENTERS = ENTER_TENANT.split("%(tenant_id)s")[0]
+# How a read's message begins once the process knows the tenant's schema name: the check is the entering function's.
+ENTERS_CHECKED = ENTER_CHECKED.split("%(tenant_id)s")[0]
+# What the check beside a read adds to it.
+CHECK_BESIDE = "tenant.schema_version"
 
 
 @pytest.fixture
@@ -23,6 +29,12 @@ def one_connection(app, database_at, point_app_at):
 def sent(one_connection):
     """The statements the app sends during the test, one per round trip."""
     return record_statements(one_connection)
+
+
+@pytest.fixture
+def forget_schema_names():
+    """Make the process forget every tenant's schema name, as a new worker has."""
+    return tenancy.SCHEMA_NAMES.clear
 
 
 @pytest.fixture
@@ -80,7 +92,7 @@ def test_a_page_of_tasks_is_one_round_trip_without_begin_or_commit(client, tenan
 
     assert [task["title"] for task in response.json] == ["only"]
     assert len(sent) == 1, sent
-    assert sent[0].startswith(ENTERS) and tenant.schema not in sent[0]
+    assert sent[0].startswith(ENTERS_CHECKED) and tenant.schema not in sent[0] and CHECK_BESIDE not in sent[0]
     assert "BEGIN" not in sent[0] and "COMMIT" not in sent[0]
     assert search_path_between_requests(one_connection) == server_default_search_path
 
@@ -100,7 +112,7 @@ def test_the_counts_are_one_round_trip_too(client, tenant, one_connection, sent,
 
     assert response.json == answer
     assert len(sent) == 1, sent
-    assert sent[0].startswith(ENTERS) and "BEGIN" not in sent[0] and "COMMIT" not in sent[0]
+    assert sent[0].startswith(ENTERS_CHECKED) and "BEGIN" not in sent[0] and "COMMIT" not in sent[0]
     assert search_path_between_requests(one_connection) == server_default_search_path
 
 
@@ -150,11 +162,14 @@ def test_a_write_keeps_its_transaction(client, tenant, sent):
     # a current schema where the read fails for its own reason: the error stands
     ((rename_a_column_the_page_reads,), False, None, 500, "internal_error"),
 ], ids=["stranger", "unregistered", "schema-dropped", "deleted", "behind", "behind-read-fails", "read-fails"])
+@pytest.mark.parametrize("name_known", [True, False], ids=["checked-entry", "check-beside"])
 def test_the_check_in_the_page_refuses_as_the_check_alone_does(client, db, ship, doomed, one_connection, sent,
-                                                               server_default_search_path,
-                                                               changes, shipped, user, status, error):
+                                                               server_default_search_path, forget_schema_names,
+                                                               name_known, changes, shipped, user, status, error):
     doomed.add_task("hidden")
     client.get("/tasks", headers=doomed.headers())  # served once: the next request is the fused read as usual
+    if not name_known:
+        forget_schema_names()
     for change in changes:
         change(db, doomed)
     if shipped:
@@ -167,7 +182,7 @@ def test_the_check_in_the_page_refuses_as_the_check_alone_does(client, db, ship,
 
     assert (response.status_code, response.json["error"]) == (status, error)
     assert "hidden" not in response.get_data(as_text=True)
-    assert sent[0].startswith(ENTERS)
+    assert sent[0].startswith(ENTERS_CHECKED if name_known else ENTERS)
     if status == 503:
         assert response.headers["Retry-After"]
     assert search_path_between_requests(one_connection) == server_default_search_path
@@ -178,12 +193,16 @@ def test_the_check_in_the_page_refuses_as_the_check_alone_does(client, db, ship,
     ("member", 200, []),
     ("stranger", 403, "forbidden"),
 ])
-def test_an_empty_page_asks_the_check_alone(client, db, doomed, sent, user, status, answer):
-    """A read of no rows brings back no check: the check follows it alone, in autocommit too.
+@pytest.mark.parametrize("name_known", [True, False], ids=["checked-entry", "check-beside"])
+def test_an_empty_page(client, db, doomed, sent, forget_schema_names, name_known, user, status, answer):
+    """With the check beside the read, a read of no rows brings back no check: it follows alone, in autocommit
+    too. The checked entry needs no rows to judge: one round trip.
 
     (An unregistered tenant's read finds no tables at all: test_the_check_in_the_page_refuses...)
     """
     client.get("/tasks", headers=doomed.headers())
+    if not name_known:
+        forget_schema_names()
     user_id = {"stranger": str(uuid.uuid4()), "member": doomed.member["id"], None: None}[user]
     headers = {**doomed.headers(), **({"x-user-id": user_id} if user_id else {})}
     sent.clear()
@@ -192,8 +211,23 @@ def test_an_empty_page_asks_the_check_alone(client, db, doomed, sent, user, stat
 
     assert response.status_code == status
     assert (response.json if status == 200 else response.json["error"]) == answer
-    assert len(sent) == 2, sent
-    assert all(s.startswith(ENTERS) for s in sent)
+    if name_known:
+        assert len(sent) == 1 and sent[0].startswith(ENTERS_CHECKED), sent
+    else:
+        assert len(sent) == 2 and all(s.startswith(ENTERS) for s in sent), sent
+
+
+def test_a_schema_name_the_process_holds_never_chooses_the_schema(client, tenant, other_tenant, sent, monkeypatch):
+    """SCHEMA_NAMES only names the schema for logs and recycling: the registry, in SQL, says which one is entered."""
+    tenant.add_task("mine")
+    other_tenant.add_task("theirs")
+    monkeypatch.setitem(tenancy.SCHEMA_NAMES, tenant.id, other_tenant.schema)
+    sent.clear()
+
+    response = client.get("/tasks", headers=tenant.as_member)
+
+    assert [task["title"] for task in response.json] == ["mine"]
+    assert sent[0].startswith(ENTERS_CHECKED) and other_tenant.schema not in sent[0]
 
 
 @pytest.mark.parametrize("user, query, status", [

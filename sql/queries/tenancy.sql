@@ -6,6 +6,12 @@
 -- LOCAL). An unknown organization gets pg_catalog only, where its tables are missing.
 SELECT public.enter_tenant(:tenant_id);
 
+-- name: enter_tenant_checked
+-- A read's first statement once the process knows the tenant's schema (see
+-- data.tenancy): enters it and makes the check itself, refusing with an error
+-- (public migration 0008), so the read after it carries no check.
+SELECT public.enter_tenant_checked(:tenant_id, :min_version, :user_id);
+
 -- name: check_tenant^
 -- Runs right after enter_tenant, in the same round trip, and reads what it left
 -- instead of the registry: a schema_version (and schema_name) of NULL means the

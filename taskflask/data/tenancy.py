@@ -1,4 +1,5 @@
-"""The tenant check: opening a tenant transaction, riding in a read's one statement, or a switch midway."""
+"""The tenant check: opening a tenant transaction, riding in a read's one statement, made by the read's
+entering function, or a switch midway."""
 from functools import lru_cache
 
 from psycopg2 import sql
@@ -28,6 +29,33 @@ FROM ({check} OFFSET 0) AS tenant, (
 ) AS q"""
 CHECK_COLUMNS = ("schema_name", "schema_version", "role")
 
+# A read's entry once its process knows the tenant's schema name (SCHEMA_NAMES): public.enter_tenant_checked
+# makes the check itself and refuses with an error (REFUSALS), so the read follows it alone, with no check
+# columns: they cost the read more than entering does (bench/profile_get_tasks.py).
+ENTER_CHECKED = text_of(queries.enter_tenant_checked) + "; "
+REFUSALS = {"TF404": "gone", "TF503": "behind", "TF403": "stranger"}
+
+# Organization id -> schema name, as checks have read them from the registry. An organization's schema never
+# changes its name, and a deleted organization is refused by the check whatever this holds, so an entry never
+# misleads; it only names the schema for logs and connection recycling: the schema a request enters always
+# comes from the registry, in SQL.
+SCHEMA_NAMES = {}
+SCHEMA_NAMES_LIMIT = 100_000
+
+
+def remember_schema(tenant_id, schema):
+    """Note that ``tenant_id``'s schema is named ``schema`` (None: nothing learnt)."""
+    if schema is None:
+        return
+    if len(SCHEMA_NAMES) >= SCHEMA_NAMES_LIMIT:
+        SCHEMA_NAMES.clear()  # bounded: the next read of each tenant learns its name again
+    SCHEMA_NAMES[tenant_id] = schema
+
+
+def refusal(error):
+    """Which refusal of enter_tenant_checked a psycopg2 ``error`` is ("gone", "behind", "stranger"), else None."""
+    return REFUSALS.get(getattr(error, "pgcode", None))
+
 
 def begin_tenant_request(transaction, tenant_id, user_id, distributed=False):
     """Open ``transaction`` (a db.RequestTransaction) in the tenant's schema with the tenant check, one round trip.
@@ -37,7 +65,9 @@ def begin_tenant_request(transaction, tenant_id, user_id, distributed=False):
     ``distributed``: on Citus (CITUS=1).
     """
     opening = ENTER_TENANT + CHECKS[distributed, True]
-    return transaction.begin(opening, {"tenant_id": tenant_id, "user_id": user_id})
+    row = transaction.begin(opening, {"tenant_id": tenant_id, "user_id": user_id})
+    remember_schema(tenant_id, row["schema_name"])
+    return row
 
 
 @lru_cache(maxsize=64)
@@ -60,7 +90,27 @@ def read_with_tenant_check(database, tenant_id, user_id, query, params, distribu
     rows = database.read_once(checked_read_message(query.sql, check), {**params, **check_params},
                               schema_column=-len(CHECK_COLUMNS))
     found = rows[0][-len(CHECK_COLUMNS):] if rows else database.read_once(ENTER_TENANT + check, check_params)[0]
+    remember_schema(tenant_id, found[0])
     return dict(zip(CHECK_COLUMNS, found)), rows
+
+
+@lru_cache(maxsize=64)
+def entered_read_message(read):
+    """ENTER_CHECKED and the SQL text ``read`` (a named query's), composed once per read."""
+    return ENTER_CHECKED + read.rstrip().rstrip(";")
+
+
+def read_in_known_schema(database, schema, tenant_id, user_id, min_version, query, params):
+    """Run aiosql ``query`` (a read) in ``tenant_id``'s schema, named ``schema`` (SCHEMA_NAMES), after
+    enter_tenant_checked: one round trip, found rows or not. Returns the read's rows as tuples.
+
+    Raises the psycopg2 error whose refusal() names what the check refused: an unknown or deleted
+    organization, a schema older than ``min_version``, a ``user_id`` of no user of it. A registered
+    organization whose schema is gone raises UndefinedTable, as the check alone does.
+    ``params`` must not use tenant_id, user_id or min_version.
+    """
+    entering = {"tenant_id": tenant_id, "user_id": user_id, "min_version": min_version}
+    return database.read_once(entered_read_message(query.sql), {**params, **entering}, schema=schema)
 
 
 def enter_schema(cur, schema):

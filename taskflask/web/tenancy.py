@@ -7,7 +7,10 @@ so nothing is looked up before it, and the check confirms the organization
 still exists, names its schema and looks up the user's role. A view whose work
 is one read (``reads_once``) holds none: the check rides in its single
 statement, ``<enter the tenant's schema>; <check beside the read>``, one round
-trip in autocommit, and is judged before any row is used.
+trip in autocommit, and is judged before any row is used. Once the process
+knows the tenant's schema name (from an earlier check), the entering function
+makes the check itself and refuses with an error, and the read goes alone:
+``<enter the tenant's schema and check>; <read>``.
 """
 import re
 from dataclasses import dataclass
@@ -17,7 +20,8 @@ import psycopg2
 from flask import current_app, g, request
 from psycopg2 import errors as pg_errors
 
-from taskflask.data.tenancy import begin_tenant_request, read_with_tenant_check
+from taskflask.data.tenancy import (SCHEMA_NAMES, begin_tenant_request, read_in_known_schema, read_with_tenant_check,
+                                    refusal)
 from taskflask.db import CONNECTION_ERRORS, RequestTransaction, database
 from taskflask.tenants.migrations import latest_version
 from taskflask.web.errors import ApiError, not_found, retry_later
@@ -57,6 +61,22 @@ def header_uuid(name, required):
     return value.lower()  # the form str(uuid.UUID(value)) gives, without building one
 
 
+def organization_gone():
+    return not_found("organization")
+
+
+def organization_upgrading():
+    return retry_later(503, "tenant_upgrading", "This organization's data is being upgraded; try again shortly.")
+
+
+def stranger():
+    return ApiError(403, "forbidden", f"The {USER_HEADER} header names no user of this organization.")
+
+
+# What each refusal of the entering function (data.tenancy.refusal) answers.
+REFUSED = {"gone": organization_gone, "behind": organization_upgrading, "stranger": stranger}
+
+
 def admit(tenant_id, user_id, row):
     """Judge the tenant check's ``row`` (None: the schema is gone); sets g.tenant and g.user.
 
@@ -64,11 +84,11 @@ def admit(tenant_id, user_id, row):
     403 when x-user-id names no user of it.
     """
     if row is None or row["schema_version"] is None:
-        raise not_found("organization")
+        raise organization_gone()
     if row["schema_version"] < latest_version("tenant"):
-        raise retry_later(503, "tenant_upgrading", "This organization's data is being upgraded; try again shortly.")
+        raise organization_upgrading()
     if user_id is not None and row["role"] is None:
-        raise ApiError(403, "forbidden", f"The {USER_HEADER} header names no user of this organization.")
+        raise stranger()
     g.tenant = Tenant(tenant_id, row["schema_name"])
     g.user = CurrentUser(user_id, row["role"]) if user_id else None
 
@@ -92,14 +112,26 @@ class TenantRead:
         self.checked = False  # whether the check has been sent (with a read, or alone)
 
     def rows(self, query, params):
-        """The rows (tuples) of the read ``query``, once the check that came back with them admits the request."""
+        """The rows (tuples) of the read ``query``, once the check that came with them admits the request."""
         self.checked = True
+        # On Citus the read runs on the tenant's worker node: the check rides in it (data.tenancy).
+        schema = None if current_app.config["CITUS"] else SCHEMA_NAMES.get(self.tenant_id)
         try:
+            if schema is not None:
+                rows = read_in_known_schema(database, schema, self.tenant_id, self.user_id, latest_version("tenant"),
+                                            query, params)
+                g.tenant = Tenant(self.tenant_id, schema)
+                # Admitted as a user of the tenant; a reads_once view serves any of them, so the role is not read.
+                g.user = CurrentUser(self.user_id, None) if self.user_id else None
+                return rows
             check, rows = read_with_tenant_check(database, self.tenant_id, self.user_id, query, params,
                                                  distributed=current_app.config["CITUS"])
         except psycopg2.DatabaseError as error:
             if isinstance(error, CONNECTION_ERRORS):
                 raise
+            refused = refusal(error)
+            if refused:
+                raise REFUSED[refused]() from None
             # The check alone says first what it would have refused: an unknown tenant or a dropped schema (404), one
             # behind the code (503, where the read may name what it lacks yet), a stranger (403).
             self.check_alone()
