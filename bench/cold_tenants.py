@@ -32,8 +32,8 @@ from common import percentile
 from taskflask.data.queries import queries, text_of
 from taskflask.data.tasks import list_tasks
 from taskflask.data.tenancy import CHECKS, ENTER_TENANT, read_in_known_schema
-from taskflask.tenants.migrations import latest_version
 from taskflask.db import Database, RequestTransaction
+from taskflask.tenants.migrations import latest_version
 
 EXPLAIN = "EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + text_of(queries.list_tasks)
 LIST_PARAMS = {"status": None, "pattern": None, "after_created_at": None, "after_id": None, "limit": 101}

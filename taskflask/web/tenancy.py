@@ -20,8 +20,13 @@ import psycopg2
 from flask import current_app, g, request
 from psycopg2 import errors as pg_errors
 
-from taskflask.data.tenancy import (SCHEMA_NAMES, begin_tenant_request, read_in_known_schema, read_with_tenant_check,
-                                    refusal)
+from taskflask.data.tenancy import (
+    SCHEMA_NAMES,
+    begin_tenant_request,
+    read_in_known_schema,
+    read_with_tenant_check,
+    refusal,
+)
 from taskflask.db import CONNECTION_ERRORS, RequestTransaction, database
 from taskflask.tenants.migrations import latest_version
 from taskflask.web.errors import ApiError, not_found, retry_later
