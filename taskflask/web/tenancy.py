@@ -119,8 +119,7 @@ class TenantRead:
     def rows(self, query, params):
         """The rows (tuples) of the read ``query``, once the check that came with them admits the request."""
         self.checked = True
-        # On Citus the read runs on the tenant's worker node: the check rides in it (data.tenancy).
-        schema = None if current_app.config["CITUS"] else SCHEMA_NAMES.get(self.tenant_id)
+        schema = SCHEMA_NAMES.get(self.tenant_id)
         try:
             if schema is not None:
                 rows = read_in_known_schema(database, schema, self.tenant_id, self.user_id, latest_version("tenant"),
