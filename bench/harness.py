@@ -363,10 +363,10 @@ def timed(command, **kwargs):
 def save(name, figures):
     """Keep one script's figures; results.py turns all of them into RESULTS.md."""
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    figures = dict(figures, date=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-                   command=f"python bench/{Path(sys.argv[0]).name}")
-    (RESULTS_DIR / f"{name}.json").write_text(json.dumps(figures, indent=1, default=str))
     import results  # bench/ is on sys.path when a script runs
+    figures = dict(figures, date=time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+                   command=f"python bench/{Path(sys.argv[0]).name}", measured_on=results.machine())
+    (RESULTS_DIR / f"{name}.json").write_text(json.dumps(figures, indent=1, default=str))
     results.write()
 
 

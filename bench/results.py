@@ -400,7 +400,9 @@ def write():
     """RESULTS.md with every section that has figures (here, or in the RESULTS.md it replaces)."""
     earlier = written_sections()
     lines = ["# taskflask benchmarks", "", f"Written by `make bench` (bench/*.py) on {time.strftime('%Y-%m-%d')}.",
-             "", f"Machine: {machine()}.", ""]
+             "", "Each section's last line names the machine it was measured on (sections written before "
+             "2026-12-03 13:30 UTC do not: the machines here differ from day to day, so compare figures only "
+             "within a section).", ""]
     for name, title, render in SECTIONS:
         path = RESULTS_DIR / f"{name}.json"
         lines += [f"## {title}", ""]
@@ -411,7 +413,8 @@ def write():
             rendered = None
         if rendered:
             lines += rendered
-            lines += ["", f"Measured {figures['date']}; reproduce with `{figures['command']}` "
+            on = f" on {figures['measured_on']}" if "measured_on" in figures else ""
+            lines += ["", f"Measured {figures['date']}{on}; reproduce with `{figures['command']}` "
                       "(or all of them with `make bench`).", ""]
         elif title in earlier:
             lines += [*earlier[title], ""]
