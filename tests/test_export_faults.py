@@ -7,11 +7,13 @@ tests that start consumers are marked slow; the sweep's and the stale-attempt
 guard's tests at the end run in this process.
 """
 import csv
+import io
 import logging
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -25,7 +27,8 @@ from support.environment import EXPORTS_DIR, ROOT, create_database, database_url
 from support.jobs import run_queued_jobs
 from support.polling import wait_until
 from support.tenants import TenantFixture
-from taskflask.data.exports import EXPORT_LOCK_NAMESPACE
+from taskflask.data.exports import EXPORT_LOCK_NAMESPACE, copy_csv, rows_written
+from taskflask.data.queries import queries, text_of
 from taskflask.db import database
 from taskflask.exports import upkeep
 from taskflask.exports.files import export_path
@@ -392,6 +395,57 @@ def fabricate_claim(tenant, export_id, attempt, claimed_ago):
                        WHERE export_id = %(id)s RETURNING lock_key""",
                     {"id": export_id, "attempt": attempt, "ago": claimed_ago})
         return cur.fetchone()["lock_key"]
+
+
+def test_a_copy_that_has_not_started_counts_no_rows_written(db, tenant):
+    """Between its COPY's start and the COPY's progress row (here: the COPY waits for a lock on users), a
+    worker is starting, not past its COPY: its copy_csv text is longer than pg_stat_activity keeps."""
+    tenant.add_task("one")
+    export_id = tenant.start_export()["exportId"]
+    huey.flush()
+    lock_key = fabricate_claim(tenant, export_id, 1, timedelta(seconds=1))
+    assert len(text_of(queries.copy_csv).encode()) > 1024  # what made "TO STDOUT" vanish from the view
+    worker = psycopg2.connect(os.environ["DATABASE_URL"])
+    copying = threading.Thread(target=copy_as_a_worker, args=(worker, tenant.schema, export_id, lock_key))
+    with db.cursor() as blocker:
+        blocker.execute("BEGIN")
+        users = sql.Identifier(tenant.schema, "users")
+        blocker.execute(sql.SQL("LOCK TABLE {} IN ACCESS EXCLUSIVE MODE").format(users))
+        copying.start()
+        try:
+            wait_until(lambda: waits_for_a_lock(db, worker.info.backend_pid), timeout=10, interval=0.01,
+                       message="the worker's COPY to wait for the users lock")
+            with database.transaction(tenant.schema) as cur:
+                written = rows_written(cur, {"id": export_id, "rowsExpected": 1})
+        finally:
+            blocker.execute("ROLLBACK")
+            copying.join(timeout=10)
+            worker.close()
+            forget_claim(tenant, export_id)
+    assert written == 0
+
+
+def forget_claim(tenant, export_id):
+    """Fail a fabricated claim and drop it from public.active_exports, so no later sweep meets it."""
+    with database.transaction(tenant.schema) as cur:
+        cur.execute("UPDATE exports SET status = 'failed' WHERE id = %s", (export_id,))
+        cur.execute("DELETE FROM public.active_exports WHERE export_id = %s", (export_id,))
+
+
+def copy_as_a_worker(conn, schema, export_id, lock_key):
+    """A worker's COPY transaction (writer.run_export's): the attempt's lock, then copy_csv; rolled back."""
+    with conn.cursor() as cur:
+        cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
+        cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (EXPORT_LOCK_NAMESPACE, lock_key))
+        copy_csv(cur, io.BytesIO())
+    conn.rollback()
+
+
+def waits_for_a_lock(db, pid):
+    with db.cursor() as cur:
+        cur.execute("SELECT wait_event_type = 'Lock' FROM pg_stat_activity WHERE pid = %s", (pid,))
+        row = cur.fetchone()
+    return bool(row and row[0])
 
 
 def sweep(stuck_after=timedelta(minutes=15)):

@@ -32,10 +32,12 @@ LIMIT :limit;
 -- (in start_attempt, or in the COPY statement before its progress row appears:
 -- on Citus the coordinator plans it first); or else past its COPY, every row
 -- written. Only public and catalog objects: on Citus this runs on the
--- coordinator, where the lock lives.
+-- coordinator, where the lock lives. The COPY is known by how its text starts:
+-- pg_stat_activity keeps only the first track_activity_query_size bytes (1,024
+-- by default), and copy_csv's text is longer, its "TO STDOUT" cut off.
 SELECT p.tuples_processed AS copying,
        s.query LIKE '%%pg_advisory_xact_lock(%%'
-       OR (s.state = 'active' AND s.query LIKE '%%TO STDOUT%%') AS starting
+       OR (s.state = 'active' AND s.query LIKE 'COPY (%%') AS starting
 FROM public.active_exports a
 JOIN pg_catalog.pg_locks l
   ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 2
