@@ -27,8 +27,9 @@ from support.environment import EXPORTS_DIR, ROOT, create_database, database_url
 from support.jobs import run_queued_jobs
 from support.polling import wait_until
 from support.tenants import TenantFixture
-from taskflask.data.exports import EXPORT_LOCK_NAMESPACE, copy_csv, rows_written
+from taskflask.data.exports import EXPORT_LOCK_NAMESPACE, Claim, copy_csv, rows_written, start_attempt
 from taskflask.data.queries import queries, text_of
+from taskflask.data.tenancy import enter_schema
 from taskflask.db import database
 from taskflask.exports import upkeep
 from taskflask.exports.files import export_path
@@ -433,10 +434,10 @@ def forget_claim(tenant, export_id):
 
 
 def copy_as_a_worker(conn, schema, export_id, lock_key):
-    """A worker's COPY transaction (writer.run_export's): the attempt's lock, then copy_csv; rolled back."""
+    """A worker's COPY transaction (writer.run_export's): start_attempt's lock, then copy_csv; rolled back."""
     with conn.cursor() as cur:
-        cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(schema)))
-        cur.execute("SELECT pg_advisory_xact_lock(%s, %s)", (EXPORT_LOCK_NAMESPACE, lock_key))
+        enter_schema(cur, schema)
+        assert start_attempt(cur, export_id, Claim(1, lock_key))
         copy_csv(cur, io.BytesIO())
     conn.rollback()
 
