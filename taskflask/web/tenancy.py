@@ -94,8 +94,13 @@ def admit(tenant_id, user_id, row):
         raise organization_upgrading()
     if user_id is not None and row["role"] is None:
         raise stranger()
-    g.tenant = Tenant(tenant_id, row["schema_name"])
-    g.user = CurrentUser(user_id, row["role"]) if user_id else None
+    seat(tenant_id, row["schema_name"], user_id, row["role"])
+
+
+def seat(tenant_id, schema, user_id, role):
+    """Set g.tenant and g.user for an admitted request."""
+    g.tenant = Tenant(tenant_id, schema)
+    g.user = CurrentUser(user_id, role) if user_id else None
 
 
 def open_tenant(tenant_id, user_id=None):
@@ -124,9 +129,8 @@ class TenantRead:
             if schema is not None:
                 rows = read_in_known_schema(database, schema, self.tenant_id, self.user_id, latest_version("tenant"),
                                             query, params)
-                g.tenant = Tenant(self.tenant_id, schema)
                 # Admitted as a user of the tenant; a reads_once view serves any of them, so the role is not read.
-                g.user = CurrentUser(self.user_id, None) if self.user_id else None
+                seat(self.tenant_id, schema, self.user_id, None)
                 return rows
             check, rows = read_with_tenant_check(database, self.tenant_id, self.user_id, query, params,
                                                  distributed=current_app.config["CITUS"])
