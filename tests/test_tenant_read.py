@@ -275,12 +275,19 @@ def test_a_tenant_no_request_has_named_costs_no_extra_round_trip(client, db, sen
     assert all(s.startswith(ENTERS) and not any(schema in s for schema in schemas) for s in sent)
 
 
-# Names no other test makes: Schemathesis, earlier in the same database, makes short valid
-# ones such as "_" (which then answers 409 here).
+def remove_organization_named(db, schema_name):
+    """Drop an organization an earlier test made with ``schema_name`` (Schemathesis, earlier in the same
+    database, makes short valid names such as "user", which would answer 409 here), schema and registry row."""
+    with db.cursor() as cur:
+        cur.execute(sql.SQL("DROP SCHEMA IF EXISTS {} CASCADE").format(sql.Identifier(schema_name)))
+        cur.execute("DELETE FROM public.organizations WHERE schema_name = %s", (schema_name,))
+
+
 @pytest.mark.parametrize("schema_name", ["user", "select", "tasks", "_" * 40, "z" * 63])
 def test_a_schema_named_like_sql_is_entered_as_a_name(client, db, sent, server_default_search_path,
                                                       one_connection, schema_name):
     """Valid names that are keywords or table names, quoted by quote_ident in SQL: reads and writes stay inside."""
+    remove_organization_named(db, schema_name)
     headers = unseen_tenant(client, db, schema_name)
 
     created = client.post("/tasks", json={"title": "second"}, headers=headers)
