@@ -11,6 +11,10 @@ RETURNING id, name, schema_name AS "schemaName", created_at AS "createdAt";
 -- name: tenant_schemas
 SELECT schema_name FROM public.organizations ORDER BY schema_name;
 
+-- name: schema_names
+-- Every organization's schema name, for the names a process keeps (data.tenancy.SCHEMA_NAMES).
+SELECT id::text AS id, schema_name FROM public.organizations LIMIT :limit;
+
 -- name: schema_by_id_or_name$
 SELECT schema_name FROM public.organizations WHERE id::text = :key OR schema_name = :key;
 

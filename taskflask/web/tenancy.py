@@ -8,9 +8,9 @@ still exists, names its schema and looks up the user's role. A view whose work
 is one read (``reads_once``) holds none: the check rides in its single
 statement, ``<enter the tenant's schema>; <check beside the read>``, one round
 trip in autocommit, and is judged before any row is used. Once the process
-knows the tenant's schema name (from an earlier check), the entering function
-makes the check itself and refuses with an error, and the read goes alone:
-``<enter the tenant's schema and check>; <read>``.
+knows the tenant's schema name (from the registry, read once, or an earlier
+check), the entering function makes the check itself and refuses with an
+error, and the read goes alone: ``<enter the tenant's schema and check>; <read>``.
 """
 import re
 from dataclasses import dataclass
@@ -21,8 +21,8 @@ from flask import current_app, g, request
 from psycopg2 import errors as pg_errors
 
 from taskflask.data.tenancy import (
-    SCHEMA_NAMES,
     begin_tenant_request,
+    known_schema,
     read_in_known_schema,
     read_with_tenant_check,
     refusal,
@@ -124,7 +124,7 @@ class TenantRead:
     def rows(self, query, params):
         """The rows (tuples) of the read ``query``, once the check that came with them admits the request."""
         self.checked = True
-        schema = SCHEMA_NAMES.get(self.tenant_id)
+        schema = known_schema(database, self.tenant_id)
         try:
             if schema is not None:
                 rows = read_in_known_schema(database, schema, self.tenant_id, self.user_id, latest_version("tenant"),
