@@ -219,6 +219,8 @@ def seed_organization(live_server, label):
 def open_as(page, live_server, org, user, hash_="#/tasks"):
     """Open the app as `user` of `org`, as a reload after choosing them would."""
     page.goto(live_server.url + "/")
+    # The app stores its (empty) choice once it has mounted: wait for that, or it could overwrite ours.
+    page.wait_for_function("localStorage.getItem('taskflask.selection') !== null")
     page.evaluate("""([orgId, userId]) => localStorage.setItem('taskflask.selection',
         JSON.stringify({ tenantId: orgId, userByTenant: { [orgId]: userId } }))""", [org["id"], user["id"]])
     # Load the page again with that choice stored, then go to the tab's URL.
