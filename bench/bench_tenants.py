@@ -43,6 +43,7 @@ def rotating_script(path, tenant_ids):
     The one-tenant runs use it too, with a list of one, so that wrk spends the
     same on building requests in both.
     """
+    path.parent.mkdir(parents=True, exist_ok=True)  # bench/.work, absent in a fresh checkout
     path.write_text(f"""
 local ids = {{{", ".join(json.dumps(i) for i in tenant_ids)}}}
 local started = 0
