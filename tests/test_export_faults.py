@@ -27,7 +27,7 @@ from support.environment import EXPORTS_DIR, ROOT, create_database, database_url
 from support.jobs import run_queued_jobs
 from support.polling import wait_until
 from support.tenants import TenantFixture
-from taskflask.data.exports import EXPORT_LOCK_NAMESPACE, Claim, copy_csv, rows_written, start_attempt
+from taskflask.data.exports import EXPORT_LOCK_NAMESPACE, Claim, copy_csv, fail_export, rows_written, start_attempt
 from taskflask.data.queries import queries, text_of
 from taskflask.data.tenancy import enter_schema
 from taskflask.db import database
@@ -427,10 +427,9 @@ def test_a_copy_that_has_not_started_counts_no_rows_written(db, tenant):
 
 
 def forget_claim(tenant, export_id):
-    """Fail a fabricated claim and drop it from public.active_exports, so no later sweep meets it."""
+    """Fail a fabricated claim of attempt 1 and drop it from public.active_exports, so no later sweep meets it."""
     with database.transaction(tenant.schema) as cur:
-        cur.execute("UPDATE exports SET status = 'failed' WHERE id = %s", (export_id,))
-        cur.execute("DELETE FROM public.active_exports WHERE export_id = %s", (export_id,))
+        assert fail_export(cur, export_id, "the test is over", attempt=1)
 
 
 def copy_as_a_worker(conn, schema, export_id, lock_key):
