@@ -37,7 +37,9 @@ KEY = "schemathesis-operator-key"
 ANSWER_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
                  response_schema_conformance]
 # Per operation and phase; a fixed seed keeps CI repeatable (SCHEMATHESIS_SEED picks another).
-MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "50")
+# At 50 the stateful phase followed 19 of the 30 links in 1 of 3 runs here, under the 20 asserted below; at 100,
+# 4 of 4 runs passed, about 10 s longer.
+MAX_EXAMPLES = os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "100")
 SEED = os.environ.get("SCHEMATHESIS_SEED", "1")
 FUZZ_SETTINGS = settings(max_examples=30, deadline=None,
                          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
