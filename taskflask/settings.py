@@ -64,7 +64,7 @@ class Settings:
         # A pooled connection is closed after serving this many distinct tenant schemas, or once
         # this old (0: never): its PostgreSQL backend's catalog caches grow with every tenant it
         # touches and shrink only when it ends. README "Backend memory" says what each costs.
-        self.DB_CONNECTION_MAX_SCHEMAS = int(env.get("DB_CONNECTION_MAX_SCHEMAS", "50"))
+        self.DB_CONNECTION_MAX_SCHEMAS = int(env.get("DB_CONNECTION_MAX_SCHEMAS", "40"))
         self.DB_CONNECTION_LIFETIME = duration(env.get("DB_CONNECTION_LIFETIME", "1h")).total_seconds()
         self.LOG_FORMAT = env.get("LOG_FORMAT", "text")
         self.LOG_LEVEL = env.get("LOG_LEVEL", "INFO")

@@ -97,7 +97,7 @@ def test_the_api_replaces_a_connection_after_it_served_the_limit_of_tenants(app,
 
 
 @pytest.mark.parametrize("env, schemas, lifetime", [
-    ({}, 50, 3600.0),
+    ({}, 40, 3600.0),
     ({"DB_CONNECTION_MAX_SCHEMAS": "0", "DB_CONNECTION_LIFETIME": "0"}, 0, 0.0),
     ({"DB_CONNECTION_MAX_SCHEMAS": "100", "DB_CONNECTION_LIFETIME": "15m"}, 100, 900.0),
 ])
