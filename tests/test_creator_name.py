@@ -33,7 +33,7 @@ def test_the_migration_gives_every_existing_task_its_creator_name(client, db):
                                 "FROM generate_series(1, 3) AS i").format(sql.Identifier(schema, "tasks")),
                         (user_id,))
     with database.transaction() as cur:
-        assert migrate_schema(cur, schema, "tenant") == [5]
+        assert migrate_schema(cur, schema, "tenant") == [5, 6]
     tenant = TenantFixture.__new__(TenantFixture)  # the fixture's headers, for an organization made here
     tenant.client, tenant.id = client, organization["id"]
     page = client.get("/tasks", headers=tenant.headers()).json

@@ -10,6 +10,7 @@ from support.environment import CITUS_DIR
 from support.http import next_link
 from support.tenants import TenantFixture
 from taskflask.data.organizations import create_organization
+from taskflask.data.queries import queries
 from taskflask.data.tasks import SEARCH_COUNT_CAP
 from taskflask.db import database
 from taskflask.tenants.backup import backup_tenant, restore_tenant
@@ -213,7 +214,7 @@ def test_the_migration_counts_the_tasks_a_tenant_already_has(client, db):
                                FROM generate_series(1, 10) AS i""").format(sql.Identifier(schema, "tasks")),
                     (user_id,))
     with database.transaction() as cur:
-        assert migrate_schema(cur, schema, "tenant") == [4, 5]
+        assert migrate_schema(cur, schema, "tenant") == [4, 5, 6]
     tenant = TenantFixture.__new__(TenantFixture)  # the fixture's headers, for an organization made here
     tenant.client, tenant.id = client, organization["id"]
     assert counts(client, tenant) == {"total": 10, "pending": 8, "completed": 2}
@@ -360,6 +361,38 @@ def test_search_of_a_word_only_in_older_tasks_pages_in_order(client, db, tenant,
     found, pages = every_page(client, tenant, word, status)
     assert found == expected
     assert pages == -(-len(expected) // 25)
+
+
+def window_rows(plan):
+    """The rows search_tasks' in_window CTE gave, from EXPLAIN (ANALYZE, FORMAT JSON)."""
+    nodes = [plan["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        if node.get("Subplan Name") == "CTE in_window":
+            return node["Actual Rows"]
+        nodes += node.get("Plans", [])
+    raise AssertionError("no in_window in the plan")
+
+
+@pytest.mark.skipif(bool(CITUS_DIR), reason="on Citus the plan is the worker's, behind a Custom Scan")
+@pytest.mark.parametrize("status", [None, "completed"])
+def test_the_window_of_a_word_only_in_older_tasks_ends_near_its_start(db, tenant, status):
+    """12,000 tasks a second apart, every 4th completed, "older" in every third of the 6,000 oldest: the walk (of
+    1,000 tasks, or of 1,000 completed ones) finds none, the sample that finds it lies a third further back than
+    where it starts, and halving the gap brings the window's end to about two pages past the start: a few pages
+    of matches, not the hundreds up to that sample (every one read again)."""
+    insert_tasks(db, tenant, "SELECT 'task ' || g || CASE WHEN g > 6000 AND mod(g, 3) = 0 THEN ' older' ELSE '' END, "
+                             "CASE WHEN mod(g, 4) = 0 THEN 'completed' ELSE 'pending' END, "
+                             "now() - make_interval(secs => g) FROM generate_series(1, 12000) AS g")
+    with db.cursor() as cur:
+        cur.execute("BEGIN")
+        cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(tenant.schema)))
+        cur.execute("ANALYZE tasks")
+        cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries.search_tasks.sql,
+                    {"status": status, "pattern": "%older%", "limit": 26, "after_created_at": None, "after_id": None})
+        plan = cur.fetchone()[0][0]
+        cur.execute("ROLLBACK")
+    assert 26 <= window_rows(plan) <= 4 * 26
 
 
 @pytest.mark.parametrize("limit", [1, 2, 4])

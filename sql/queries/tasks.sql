@@ -38,10 +38,11 @@ LIMIT :limit;
 --    by one, stopping at a full page: where a word in 10% of tasks or more ends.
 -- 2. in_window: when walked found 3 to a page less one, the tasks newer than a
 --    time that should hold two pages at walked's rate, through the trigram index
---    ANDed with the range of tasks_newest_idx: only the window's matches are read;
---    or, from half a page walked on, by walking on through that window. When walked
---    found fewer than 3, samples of 25 tasks further and further back (located)
---    tell where the word starts, if it is common there, and the window reaches that.
+--    ANDed with the BRIN index's pages of that time: only the window's matches are
+--    read; or, from half a page walked on, by walking on through that window. When
+--    walked found fewer than 3, samples of 25 tasks further and further back
+--    (located, which then halves the last step) tell where the word starts, if it is
+--    common there, and the window reaches that.
 -- 3. older: the matches older than that window (all of them after the cursor
 --    when there is none): through the trigram index alone, sorted here.
 -- A phase runs only when the ones before it found less than a page; without a
@@ -87,35 +88,51 @@ WITH walked AS (
                   ORDER BY t.created_at DESC, t.id DESC
                   LIMIT 1000) AS newest
         ), located AS (
-            -- under 3 walked: 25 tasks (of the status) from each of 1.4, 2, 2.8, ... 1,024
-            -- times the walk's span back (20 steps of a factor of the square root of 2),
-            -- and the nearest of those with 2 matches or more: a word only in older tasks
-            -- (10% of the older half of the table) has its window reach there, which costs
-            -- the range's entries in tasks_newest_idx (~0.1 us each) where taking every
-            -- match costs ~2.5 us each (the row, its recheck); a rarer word has too few
-            -- matches for that to pay
-            SELECT k, hits
-            FROM span, generate_series(1, 20) AS k,
-                 LATERAL (SELECT count(*) AS hits
-                          FROM (SELECT t.title, t.description
-                                FROM tasks t
-                                WHERE (:status::text IS NULL OR t.status = :status)
-                                  AND t.created_at < span.newest - (span.newest - span.oldest) * 2 ^ (k / 2.0)
-                                ORDER BY t.created_at DESC, t.id DESC
-                                LIMIT 25) AS sample
-                          WHERE lower(sample.title || E'\n' || coalesce(sample.description, ''))
-                                LIKE lower(:pattern)) AS sampled
-            WHERE span.more AND extract(epoch FROM (span.newest - span.oldest)) * 2 ^ (k / 2.0) <= 3e9
-              AND (SELECT n FROM walked_hits) < 3 AND sampled.hits >= 2
-            ORDER BY k
-            LIMIT 1
+            -- under 3 walked: samples of 25 tasks (of the status) ever further back, at
+            -- 1.4, 2, 2.8, ... 1,024 times the walk's span (a factor of the square root
+            -- of 2 each), until one has 2 matches or more; then 8 more, each halfway
+            -- between that one and the newer one that had fewer (or the walk's end), keep
+            -- the half the word starts in (hits stays the first find's: a sample across
+            -- the start has fewer, and the window, two pages at that rate, would be
+            -- longer than it needs). A word only in older tasks (10% of the older
+            -- half of the table) then has its window end about two pages past its start:
+            -- every match in the window is read again (the row, its recheck), and the
+            -- halving spares the up to 40% more of the way back that a step of the square
+            -- root of 2 can overshoot. A rarer word has too few matches for a window to pay.
+            WITH RECURSIVE probe (k, newer, older, hits, halvings) AS (
+                SELECT 0, 1.0::float8, NULL::float8, 0::bigint, 0
+                FROM span, walked_hits
+                WHERE span.more AND walked_hits.n < 3
+                UNION ALL
+                SELECT probe.k + 1,
+                       CASE WHEN sampled.hits >= 2 THEN probe.newer ELSE target.at END,
+                       CASE WHEN sampled.hits >= 2 THEN target.at ELSE probe.older END,
+                       CASE WHEN probe.older IS NULL THEN sampled.hits ELSE probe.hits END,
+                       probe.halvings + (probe.older IS NOT NULL)::int
+                FROM probe, span,
+                     LATERAL (SELECT CASE WHEN probe.older IS NULL THEN (2 ^ ((probe.k + 1) / 2.0))::float8
+                                          ELSE (probe.newer + probe.older) / 2 END AS at) AS target,
+                     LATERAL (SELECT count(*) AS hits
+                              FROM (SELECT t.title, t.description
+                                    FROM tasks t
+                                    WHERE (:status::text IS NULL OR t.status = :status)
+                                      AND t.created_at < span.newest - (span.newest - span.oldest) * target.at
+                                    ORDER BY t.created_at DESC, t.id DESC
+                                    LIMIT 25) AS sample
+                              WHERE lower(sample.title || E'\n' || coalesce(sample.description, ''))
+                                    LIKE lower(:pattern)) AS sampled
+                WHERE CASE WHEN probe.older IS NULL
+                           THEN probe.k < 20 AND extract(epoch FROM span.newest - span.oldest) * target.at <= 3e9
+                           ELSE probe.halvings < 8 END
+            )
+            SELECT older, hits FROM probe WHERE older IS NOT NULL ORDER BY k DESC LIMIT 1
         ), window_start AS (
             -- two pages at walked's rate, as a time: -infinity when the walk saw every
             -- task (or the window would reach back a century); under 3 walked, from the
-            -- walk to the sample that found the word and two pages at its rate beyond
+            -- walk to where located found the word and two pages at its rate beyond
             -- it, else no window (infinity): every match is taken
             SELECT CASE WHEN n < 3
-                            THEN coalesce((SELECT newest - (newest - oldest) * (2 ^ (k / 2.0) + 0.05 * :limit / hits)
+                            THEN coalesce((SELECT newest - (newest - oldest) * (older + 0.05 * :limit / hits)
                                            FROM located), 'infinity')
                         WHEN NOT more OR extract(epoch FROM newest - oldest) * 2 * :limit / n > 3e9
                             THEN '-infinity'
@@ -123,17 +140,22 @@ WITH walked AS (
                    n >= 3 OR EXISTS (SELECT FROM located) AS windowed
             FROM span, walked_hits
         ), in_window AS MATERIALIZED (
-            -- under half a page walked: both ends of the range are parameters, the
-            -- planner takes such a range for 0.5% of the table and ANDs the two
-            -- indexes rather than walk either
+            -- under half a page walked: the trigram index ANDed with the window's time,
+            -- named as the UTC time of tasks_created_brin_idx (a summary per 4 pages,
+            -- where tasks_newest_idx would add an entry per task to the bitmap: 20-40
+            -- ms for a window of half a million tasks). Both ends are parameters, so the
+            -- planner takes the range for 0.5% of the table and ANDs the two indexes
+            -- rather than walk either; IS TRUE makes the status and the cursor filters,
+            -- which the B-tree indexes would otherwise AND in (entry by entry again).
             SELECT t.id, t.created_at
             FROM tasks t
-            WHERE (:status::text IS NULL OR t.status = :status)
+            WHERE (:status::text IS NULL OR (t.status = :status) IS TRUE)
               AND (:after_created_at::timestamptz IS NULL
-                   OR (t.created_at, t.id) < (:after_created_at::timestamptz, :after_id::uuid))
+                   OR ((t.created_at, t.id) < (:after_created_at::timestamptz, :after_id::uuid)) IS TRUE)
               AND lower(t.title || E'\n' || coalesce(t.description, '')) LIKE (SELECT lower(:pattern))
-              AND t.created_at >= (SELECT since FROM window_start)
-              AND t.created_at <= (SELECT coalesce(:after_created_at::timestamptz, 'infinity'))
+              AND (t.created_at AT TIME ZONE 'UTC') >= (SELECT since AT TIME ZONE 'UTC' FROM window_start)
+              AND (t.created_at AT TIME ZONE 'UTC')
+                  <= (SELECT coalesce(:after_created_at::timestamptz, 'infinity') AT TIME ZONE 'UTC')
               AND ((SELECT n FROM walked_hits) * 2 < :limit OR (SELECT n FROM walked_hits) < 3)
             UNION ALL
             -- half a page or more: so common a word is found sooner by walking on
