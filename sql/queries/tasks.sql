@@ -89,16 +89,15 @@ WITH walked AS (
                   LIMIT 1000) AS newest
         ), located AS (
             -- under 3 walked: samples of 25 tasks (of the status) ever further back, at
-            -- 1.4, 2, 2.8, ... 1,024 times the walk's span (a factor of the square root
-            -- of 2 each), until one has 2 matches or more; then 8 more, each halfway
-            -- between that one and the newer one that had fewer (or the walk's end), keep
-            -- the half the word starts in (hits stays the first find's: a sample across
-            -- the start has fewer, and the window, two pages at that rate, would be
-            -- longer than it needs). A word only in older tasks (10% of the older
-            -- half of the table) then has its window end about two pages past its start:
-            -- every match in the window is read again (the row, its recheck), and the
-            -- halving spares the up to 40% more of the way back that a step of the square
-            -- root of 2 can overshoot. A rarer word has too few matches for a window to pay.
+            -- 2, 4, 8, ... 1,024 times the walk's span, until one has 2 matches or more;
+            -- then 9 more, each halfway between that one and the newer one that had fewer
+            -- (or the walk's end), keep the half the word starts in (hits stays the first
+            -- find's: a sample across the start has fewer, and the window, two pages at
+            -- that rate, would be longer than it needs). A word only in older tasks (10%
+            -- of the older half of the table) then has its window end about two pages past
+            -- its start: every match in the window is read again (the row, its recheck),
+            -- and a doubling alone can overshoot the start by as far again. A rarer word
+            -- has too few matches for a window to pay.
             WITH RECURSIVE probe (k, newer, older, hits, halvings) AS (
                 SELECT 0, 1.0::float8, NULL::float8, 0::bigint, 0
                 FROM span, walked_hits
@@ -110,7 +109,7 @@ WITH walked AS (
                        CASE WHEN probe.older IS NULL THEN sampled.hits ELSE probe.hits END,
                        probe.halvings + (probe.older IS NOT NULL)::int
                 FROM probe, span,
-                     LATERAL (SELECT CASE WHEN probe.older IS NULL THEN (2 ^ ((probe.k + 1) / 2.0))::float8
+                     LATERAL (SELECT CASE WHEN probe.older IS NULL THEN (2 ^ (probe.k + 1))::float8
                                           ELSE (probe.newer + probe.older) / 2 END AS at) AS target,
                      LATERAL (SELECT count(*) AS hits
                               FROM (SELECT t.title, t.description
@@ -122,8 +121,8 @@ WITH walked AS (
                               WHERE lower(sample.title || E'\n' || coalesce(sample.description, ''))
                                     LIKE lower(:pattern)) AS sampled
                 WHERE CASE WHEN probe.older IS NULL
-                           THEN probe.k < 20 AND extract(epoch FROM span.newest - span.oldest) * target.at <= 3e9
-                           ELSE probe.halvings < 8 END
+                           THEN probe.k < 10 AND extract(epoch FROM span.newest - span.oldest) * target.at <= 3e9
+                           ELSE probe.halvings < 9 END
             )
             SELECT older, hits FROM probe WHERE older IS NOT NULL ORDER BY k DESC LIMIT 1
         ), window_start AS (
