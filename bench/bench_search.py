@@ -6,11 +6,13 @@ INSERT ... SELECT generate_series. Titles carry words of three frequencies:
 "report" in half of them; and "archived", in every tenth of the older half only
 (none in the newest 500,000). Each search is asked with and without a status,
 for its first page and its second (the first page's next link). Each route is
-asked BENCH_SEARCH_REQUESTS times (200) one after another over a keep-alive
-connection, after a few warm-up requests; p50 and p95 are printed, beside the
-same page without a search and the load average after each route (the machine
-may be shared). Beside them, what the counts route saves: ``count(*)`` of the
-whole table and of a search, timed in SQL.
+asked BENCH_SEARCH_REQUESTS times (200) over a keep-alive connection, after a
+few warm-up requests, in BENCH_SEARCH_ROUNDS rounds (5) that each ask every
+route in turn: this machine is shared and its speed drifts over minutes, and
+rounds spread that drift over every route alike. p50 and p95 are printed, beside
+the same page without a search, and the load average before and after.
+Beside them, what the counts route saves: ``count(*)`` of the whole table and
+of a search, timed in SQL.
 
     python bench/bench_search.py            (BENCH_SEARCH_TASKS=1000000 to change the size)
 """
@@ -27,6 +29,7 @@ from harness import Taskflask, save
 
 TASKS = int(os.environ.get("BENCH_SEARCH_TASKS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_SEARCH_REQUESTS", "200"))
+ROUNDS = int(os.environ.get("BENCH_SEARCH_ROUNDS", "5"))
 WARM_UP = 10
 SCHEMA = "searchbench"
 
@@ -93,16 +96,21 @@ def second_page(app, path, headers):
     return link[len(app.url):] if link.startswith(app.url) else link
 
 
-def timed_requests(app, path, headers):
-    """Milliseconds of REQUESTS sequential GETs of ``path`` (a tenth as many when a warm-up one took
-    over 100 ms), and the last answer."""
-    warm_up = []
+def warm_up(app, path, headers):
+    """A few GETs of ``path``; how many each round should ask then (a tenth as many when one took over
+    100 ms)."""
+    slowest = 0
     for _ in range(WARM_UP):
         start = time.perf_counter()
         app.get(path, headers)
-        warm_up.append((time.perf_counter() - start) * 1000)
+        slowest = max(slowest, (time.perf_counter() - start) * 1000)
+    return max((REQUESTS if slowest <= 100 else REQUESTS // 10) // ROUNDS, 1)
+
+
+def timed_requests(app, path, headers, count):
+    """Milliseconds of ``count`` sequential GETs of ``path``, and the last answer."""
     times = []
-    for _ in range(REQUESTS if max(warm_up) <= 100 else max(REQUESTS // 10, 1)):
+    for _ in range(count):
         start = time.perf_counter()
         response = app.session.get(app.url + path, headers=headers, timeout=30)
         times.append((time.perf_counter() - start) * 1000)
@@ -145,7 +153,7 @@ def main():
         f"counts q={word}": f"/tasks/counts?q={word}",
         "counts q=report (capped)": "/tasks/counts?q=report",
     })
-    figures = {"tasks": TASKS, "requests_per_route": REQUESTS, "client": "requests over keep-alive",
+    figures = {"tasks": TASKS, "requests_per_route": REQUESTS, "rounds": ROUNDS, "client": "requests over keep-alive",
                "server": "gunicorn, 2 workers of gunicorn.conf.py (threaded)"}
     app = Taskflask("bench_search").start(consumer=False)  # no exports here
     try:
@@ -159,12 +167,16 @@ def main():
             paged[label] = path
             if label.startswith("list") and "quokka" not in label:  # quokka's 10 tasks make one page
                 paged[f"{label}, page 2"] = second_page(app, path, tenant_headers)
-        for label, path in paged.items():
-            times, answer = timed_requests(app, path, tenant_headers)
-            figures[f"{label} p50_ms"] = percentile(times, 50)
-            figures[f"{label} p95_ms"] = percentile(times, 95)
-            figures[f"{label} answer"] = len(answer) if isinstance(answer, list) else answer
-            figures[f"{label} load"] = round(os.getloadavg()[0], 1)
+        per_round = {label: warm_up(app, path, tenant_headers) for label, path in paged.items()}
+        times = {label: [] for label in paged}
+        for _ in range(ROUNDS):
+            for label, path in paged.items():
+                taken, answer = timed_requests(app, path, tenant_headers, per_round[label])
+                times[label] += taken
+                figures[f"{label} answer"] = len(answer) if isinstance(answer, list) else answer
+        for label in paged:
+            figures[f"{label} p50_ms"] = percentile(times[label], 50)
+            figures[f"{label} p95_ms"] = percentile(times[label], 95)
         figures["SQL count(*) all p50_ms"], figures["SQL count(*) all"] = \
             timed_sql(app.dsn, "SELECT count(*) FROM tasks")
         # The search's own condition, uncapped.
