@@ -121,7 +121,7 @@ WITH walked AS (
                               WHERE lower(sample.title || E'\n' || coalesce(sample.description, ''))
                                     LIKE lower(:pattern)) AS sampled
                 WHERE CASE WHEN probe.older IS NULL
-                           THEN probe.k < 10 AND extract(epoch FROM span.newest - span.oldest) * target.at <= 3e9
+                           THEN probe.k < 10 AND extract(epoch FROM (span.newest - span.oldest)) * target.at <= 3e9
                            ELSE probe.halvings < 9 END
             )
             SELECT older, hits FROM probe WHERE older IS NOT NULL ORDER BY k DESC LIMIT 1
