@@ -31,7 +31,7 @@ TASKS = 150
 CONNECTIONS = (1, 16, 64)
 SCRIPT = WORK / "rotate_tenants.lua"
 ONE_SCRIPT = WORK / "one_tenant.lua"
-# A request opens the files of 5 relations of its tenant (tasks and its 4 indexes). PostgreSQL keeps
+# A request opens the files of 6 relations of its tenant (tasks and its 5 indexes). PostgreSQL keeps
 # at most max_files_per_process (1,000 by default) open per backend, so over 1,000 tenants each
 # request re-opens them; 10,000 holds them all.
 MAX_FILES = 10_000
