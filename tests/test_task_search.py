@@ -384,14 +384,11 @@ def test_the_window_of_a_word_only_in_older_tasks_ends_near_its_start(db, tenant
     insert_tasks(db, tenant, "SELECT 'task ' || g || CASE WHEN g > 6000 AND mod(g, 3) = 0 THEN ' older' ELSE '' END, "
                              "CASE WHEN mod(g, 4) = 0 THEN 'completed' ELSE 'pending' END, "
                              "now() - make_interval(secs => g) FROM generate_series(1, 12000) AS g")
-    with db.cursor() as cur:
-        cur.execute("BEGIN")
-        cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(tenant.schema)))
+    with database.transaction(tenant.schema) as cur:
         cur.execute("ANALYZE tasks")
         cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries.search_tasks.sql,
                     {"status": status, "pattern": "%older%", "limit": 26, "after_created_at": None, "after_id": None})
-        plan = cur.fetchone()[0][0]
-        cur.execute("ROLLBACK")
+        plan = cur.fetchone()["QUERY PLAN"][0]
     assert 26 <= window_rows(plan) <= 4 * 26
 
 
