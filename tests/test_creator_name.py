@@ -67,16 +67,13 @@ def test_a_task_of_no_user_of_the_tenant_is_not_added_nor_counted(client, tenant
         assert list(cur.fetchone().values()) == [1, 1]
 
 
-def test_a_page_of_tasks_opens_no_users_relation(client, tenant, db):
+def test_a_page_of_tasks_opens_no_users_relation(client, tenant):
     """list_tasks plans and reads the tasks table and its indexes only."""
     client.post("/tasks", json={"title": "one"}, headers=tenant.as_member)
-    with db.cursor() as cur:
-        cur.execute("BEGIN")
-        cur.execute(sql.SQL("SET LOCAL search_path TO {}").format(sql.Identifier(tenant.schema)))
+    with database.transaction(tenant.schema, read_only=True) as cur:
         cur.execute(text_of(queries.list_tasks),
                     {"status": None, "after_created_at": None, "after_id": None, "limit": 101})
         assert len(cur.fetchall()) == 1
         cur.execute(OPENED, (tenant.schema,))
-        opened = [row[0] for row in cur.fetchall()]
-        cur.execute("ROLLBACK")
+        opened = [row["relname"] for row in cur.fetchall()]
     assert "tasks" in opened and not [name for name in opened if name.startswith("users")], opened
