@@ -55,8 +55,8 @@ def test_the_app_reaches_the_database_through_a_pool_smaller_than_its_clients(ap
 
 def test_no_server_connection_carries_a_tenant_search_path(app, client):
     """After many tenant requests, no connection through the pooler sees a tenant schema outside a
-    transaction: its search_path is the server's default, an unqualified tenant table is unknown and
-    public.enter_tenant's settings for the check are unset."""
+    transaction: its search_path (and jit, which a request turns off) is the server's default, an unqualified
+    tenant table is unknown and public.enter_tenant's settings for the check are unset."""
     tenants = [TenantFixture(client, f"pb{i}") for i in range(3)]
     for tenant in tenants:
         tenant.add_task(f"{tenant.schema} only")
@@ -73,6 +73,8 @@ def test_no_server_connection_carries_a_tenant_search_path(app, client):
     with direct.cursor() as cur:
         cur.execute("SHOW search_path")
         default_path = cur.fetchone()[0]
+        cur.execute("SHOW jit")
+        default_jit = cur.fetchone()[0]
     direct.close()
     clients = [psycopg2.connect(database.dsn) for _ in range(10)]
     try:
@@ -81,6 +83,8 @@ def test_no_server_connection_carries_a_tenant_search_path(app, client):
             with conn.cursor() as cur:
                 cur.execute("SHOW search_path")
                 assert cur.fetchone()[0] == default_path
+                cur.execute("SHOW jit")
+                assert cur.fetchone()[0] == default_jit
                 cur.execute("SELECT current_setting('taskflask.schema_name', true), "
                             "current_setting('taskflask.schema_version', true)")
                 assert not any(cur.fetchone())

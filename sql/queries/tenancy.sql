@@ -4,13 +4,17 @@
 -- public.enter_tenant (public migration 0007), which also leaves the schema's
 -- name and version for the check, all until the transaction ends (like SET
 -- LOCAL). An unknown organization gets pg_catalog only, where its tables are missing.
-SELECT public.enter_tenant(:tenant_id);
+-- JIT goes off for the transaction too: a request's statements do bounded work,
+-- but their plans cost every phase they might run, and from about 4,000,000
+-- tasks a search's crosses jit_above_cost (100,000): compiling it took 30-55 ms
+-- of a 3-12 ms search (bench/bench_search.py).
+SELECT public.enter_tenant(:tenant_id), set_config('jit', 'off', true);
 
 -- name: enter_tenant_checked
 -- A read's first statement once the process knows the tenant's schema (see
 -- data.tenancy): enters it and makes the check itself, refusing with an error
--- (public migration 0008), so the read after it carries no check.
-SELECT public.enter_tenant_checked(:tenant_id, :min_version, :user_id);
+-- (public migration 0008), so the read after it carries no check; JIT off as above.
+SELECT public.enter_tenant_checked(:tenant_id, :min_version, :user_id), set_config('jit', 'off', true);
 
 -- name: check_tenant^
 -- Runs right after enter_tenant, in the same round trip, and reads what it left
