@@ -12,7 +12,10 @@ route in turn: this machine is shared and its speed drifts over minutes, and
 rounds spread that drift over every route alike. p50 and p95 are printed, beside
 the same page without a search, and the load average before and after.
 Beside them, what the counts route saves: ``count(*)`` of the whole table and
-of a search, timed in SQL.
+of a search, timed in SQL; and what turning JIT off in a request saves: two
+searches' plan costs, and their SQL p50 with the server's JIT and without (the
+same until a plan's cost passes jit_above_cost: 58,875-66,641 of 100,000 at
+4,000,000 tasks).
 
     python bench/bench_search.py            (BENCH_SEARCH_TASKS=1000000 to change the size)
 """
@@ -26,6 +29,7 @@ from psycopg2 import sql
 
 from common import percentile, record, show
 from harness import Taskflask, save
+from taskflask.data.queries import queries, text_of
 
 TASKS = int(os.environ.get("BENCH_SEARCH_TASKS", "1000000"))
 REQUESTS = int(os.environ.get("BENCH_SEARCH_REQUESTS", "200"))
@@ -135,6 +139,39 @@ def timed_sql(dsn, query, params=(), repeats=10):
     return percentile(times, 50), result
 
 
+def jit_figures(dsn, searches, repeats=7):
+    """What a request's entry saves by turning JIT off: each search's plan cost at this size (the server compiles
+    a plan that costs more than its jit_above_cost) and its SQL p50 in ms with the server's JIT setting
+    and with JIT off, run in turn."""
+    search = text_of(queries.search_tasks)
+    conn = psycopg2.connect(dsn)
+    conn.autocommit = True
+    figures = {}
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql.SQL("SET search_path TO {}").format(sql.Identifier(SCHEMA)))
+            cur.execute("SHOW jit_above_cost")
+            figures["JIT above cost"] = cur.fetchone()[0]
+            for label, (word, status) in searches.items():
+                params = {"status": status, "pattern": f"%{word}%", "limit": 101, "after_created_at": None,
+                          "after_id": None}
+                cur.execute("EXPLAIN (FORMAT JSON) " + search, params)
+                figures[f"JIT q={label} plan cost"] = round(cur.fetchone()[0][0]["Plan"]["Total Cost"])
+                times = {"server": [], "off": []}
+                for _ in range(repeats):
+                    for setting in times:
+                        cur.execute("RESET jit" if setting == "server" else "SET jit = off")
+                        start = time.perf_counter()
+                        cur.execute(search, params)
+                        cur.fetchall()
+                        times[setting].append((time.perf_counter() - start) * 1000)
+                for setting, taken in times.items():
+                    figures[f"JIT q={label} {setting} p50_ms"] = percentile(taken, 50)
+    finally:
+        conn.close()
+    return figures
+
+
 def main():
     word = middling_word()
     searches = {"quokka (10 tasks)": "quokka", f"{word} (0.5%)": word, "report (50%)": "report",
@@ -186,6 +223,8 @@ def main():
             timed_sql(app.dsn, search, (f"%{word}%",))
         figures["SQL count(*) q=report p50_ms"], figures["SQL count(*) q=report"] = \
             timed_sql(app.dsn, search, ("%report%",), repeats=5)
+        figures.update(jit_figures(app.dsn, {"archived completed": ("archived", "completed"),
+                                             "report": ("report", None)}))
         figures["load average after"] = " ".join(f"{load:.1f}" for load in os.getloadavg())
     finally:
         app.stop()  # and drops its database

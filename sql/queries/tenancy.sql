@@ -5,9 +5,10 @@
 -- name and version for the check, all until the transaction ends (like SET
 -- LOCAL). An unknown organization gets pg_catalog only, where its tables are missing.
 -- JIT goes off for the transaction too: a request's statements do bounded work,
--- but their plans cost every phase they might run, and from about 4,000,000
--- tasks a search's crosses jit_above_cost (100,000): compiling it took 30-55 ms
--- of a 3-12 ms search (bench/bench_search.py).
+-- but their plans cost every phase they might run, growing with the table (a
+-- search's 19,450-27,016 at 1,000,000 tasks, 58,875-66,641 at 4,000,000), so a
+-- few million more pass jit_above_cost (100,000), and compiling took 30-55 ms of
+-- a 3-12 ms search (bench/bench_search.py prints the costs).
 SELECT public.enter_tenant(:tenant_id), set_config('jit', 'off', true);
 
 -- name: enter_tenant_checked
