@@ -371,6 +371,17 @@ def window_rows(plan):
     raise AssertionError("no in_window in the plan")
 
 
+def matches_rows(plan):
+    """The rows of search_tasks' matches CTE (every match, through the trigram index alone); None when it never ran."""
+    nodes = [plan["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        if node.get("Subplan Name") == "CTE matches":
+            return node["Actual Rows"] if node.get("Actual Loops") else None
+        nodes += node.get("Plans", [])
+    raise AssertionError("no matches in the plan")
+
+
 @pytest.mark.skipif(bool(CITUS_DIR), reason="on Citus the plan is the worker's, behind a Custom Scan")
 @pytest.mark.parametrize("status", [None, "completed"])
 def test_the_window_of_a_word_only_in_older_tasks_ends_near_its_start(db, tenant, status):
@@ -387,6 +398,25 @@ def test_the_window_of_a_word_only_in_older_tasks_ends_near_its_start(db, tenant
                     {"status": status, "pattern": "%older%", "limit": 26, "after_created_at": None, "after_id": None})
         plan = cur.fetchone()["QUERY PLAN"][0]
     assert 26 <= window_rows(plan) <= 4 * 26
+
+
+@pytest.mark.skipif(bool(CITUS_DIR), reason="on Citus the plan is the worker's, behind a Custom Scan")
+def test_a_word_that_starts_over_a_thousand_walks_back_still_gets_a_window(db, tenant):
+    """1,000 tasks a second apart, then 1,500 without the word 1,000 s apart, then 1,500 with it in every third: the
+    word starts 1,500,000 s back, beyond 1,024 times the walk's span (1,000 s), where the samples once stopped and
+    left every match to the trigram index alone, read and sorted (500 of them here, 200,000 at 4,000,000 tasks).
+    Its tasks are a thousand times sparser than the walk's, so two pages of them is a time the sample's spread
+    gives: at the walk's density the window held none."""
+    insert_tasks(db, tenant, "SELECT 'task ' || g || CASE WHEN g > 2500 AND mod(g, 3) = 0 THEN ' deeper' ELSE '' END, "
+                             "'pending', now() - make_interval(secs => CASE WHEN g <= 1000 THEN g "
+                             "ELSE 1000 * (g - 1000) END) FROM generate_series(1, 4000) AS g")
+    with database.transaction(tenant.schema) as cur:
+        cur.execute("ANALYZE tasks")
+        cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries.search_tasks.sql,
+                    {"status": None, "pattern": "%deeper%", "limit": 26, "after_created_at": None, "after_id": None})
+        plan = cur.fetchone()["QUERY PLAN"][0]
+    assert 26 <= window_rows(plan) <= 4 * 26
+    assert matches_rows(plan) is None
 
 
 @pytest.mark.parametrize("limit", [1, 2, 4])

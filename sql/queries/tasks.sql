@@ -89,17 +89,22 @@ WITH walked AS (
                   LIMIT 1000) AS newest
         ), located AS (
             -- under 3 walked: samples of 25 tasks (of the status) ever further back, at
-            -- 2, 4, 8, ... 1,024 times the walk's span, until one has 2 matches or more;
+            -- 2, 4, 8, ... times the walk's span, until one has 2 matches or more, or has
+            -- fewer than 25 tasks: the table's end (a fixed 1,024 spans, a million tasks
+            -- back, left a word that starts further back to the index alone: 387 ms at
+            -- 4,000,000 tasks);
             -- then 9 more, each halfway between that one and the newer one that had fewer
             -- (or the walk's end), keep the half the word starts in (hits stays the first
             -- find's: a sample across the start has fewer, and the window, two pages at
-            -- that rate, would be longer than it needs). A word only in older tasks (10%
+            -- that rate, would be longer than it needs; spread, the time that sample's 25
+            -- tasks cover, makes two pages a time where tasks are sparser or denser than
+            -- the walk's). A word only in older tasks (10%
             -- of the older half of the table) then has its window end about two pages past
             -- its start: every match in the window is read again (the row, its recheck),
             -- and a doubling alone can overshoot the start by as far again. A rarer word
             -- has too few matches for a window to pay.
-            WITH RECURSIVE probe (k, newer, older, hits, halvings) AS (
-                SELECT 0, 1.0::float8, NULL::float8, 0::bigint, 0
+            WITH RECURSIVE probe (k, newer, older, hits, spread, halvings, ended) AS (
+                SELECT 0, 1.0::float8, NULL::float8, 0::bigint, NULL::interval, 0, false
                 FROM span, walked_hits
                 WHERE span.more AND walked_hits.n < 3
                 UNION ALL
@@ -107,31 +112,34 @@ WITH walked AS (
                        CASE WHEN sampled.hits >= 2 THEN probe.newer ELSE target.at END,
                        CASE WHEN sampled.hits >= 2 THEN target.at ELSE probe.older END,
                        CASE WHEN probe.older IS NULL THEN sampled.hits ELSE probe.hits END,
-                       probe.halvings + (probe.older IS NOT NULL)::int
+                       CASE WHEN probe.older IS NULL THEN sampled.spread ELSE probe.spread END,
+                       probe.halvings + (probe.older IS NOT NULL)::int,
+                       sampled.seen < 25
                 FROM probe, span,
                      LATERAL (SELECT CASE WHEN probe.older IS NULL THEN (2 ^ (probe.k + 1))::float8
                                           ELSE (probe.newer + probe.older) / 2 END AS at) AS target,
-                     LATERAL (SELECT count(*) AS hits
-                              FROM (SELECT t.title, t.description
+                     LATERAL (SELECT count(*) AS seen, max(sample.created_at) - min(sample.created_at) AS spread,
+                                     count(*) FILTER (WHERE lower(sample.title || E'\n'
+                                                                  || coalesce(sample.description, ''))
+                                                            LIKE lower(:pattern)) AS hits
+                              FROM (SELECT t.title, t.description, t.created_at
                                     FROM tasks t
                                     WHERE (:status::text IS NULL OR t.status = :status)
                                       AND t.created_at < span.newest - (span.newest - span.oldest) * target.at
                                     ORDER BY t.created_at DESC, t.id DESC
-                                    LIMIT 25) AS sample
-                              WHERE lower(sample.title || E'\n' || coalesce(sample.description, ''))
-                                    LIKE lower(:pattern)) AS sampled
+                                    LIMIT 25) AS sample) AS sampled
                 WHERE CASE WHEN probe.older IS NULL
-                           THEN probe.k < 10 AND extract(epoch FROM (span.newest - span.oldest)) * target.at <= 3e9
+                           THEN NOT probe.ended AND extract(epoch FROM (span.newest - span.oldest)) * target.at <= 3e9
                            ELSE probe.halvings < 9 END
             )
-            SELECT older, hits FROM probe WHERE older IS NOT NULL ORDER BY k DESC LIMIT 1
+            SELECT older, hits, spread FROM probe WHERE older IS NOT NULL ORDER BY k DESC LIMIT 1
         ), window_start AS (
             -- two pages at walked's rate, as a time: -infinity when the walk saw every
             -- task (or the window would reach back a century); under 3 walked, from the
             -- walk to where located found the word and two pages at its rate beyond
             -- it, else no window (infinity): every match is taken
             SELECT CASE WHEN n < 3
-                            THEN coalesce((SELECT newest - (newest - oldest) * (older + 0.05 * :limit / hits)
+                            THEN coalesce((SELECT newest - (newest - oldest) * older - spread * (2.0 * :limit / hits)
                                            FROM located), 'infinity')
                         WHEN NOT more OR extract(epoch FROM newest - oldest) * 2 * :limit / n > 3e9
                             THEN '-infinity'
