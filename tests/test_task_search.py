@@ -360,6 +360,15 @@ def test_search_of_a_word_only_in_older_tasks_pages_in_order(client, db, tenant,
     assert pages == -(-len(expected) // 25)
 
 
+def search_plan(tenant, word, status=None):
+    """EXPLAIN (ANALYZE, FORMAT JSON) of search_tasks' first page of 26 tasks containing ``word``, after ANALYZE."""
+    with database.transaction(tenant.schema) as cur:
+        cur.execute("ANALYZE tasks")
+        cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries.search_tasks.sql,
+                    {"status": status, "pattern": f"%{word}%", "limit": 26, "after_created_at": None, "after_id": None})
+        return cur.fetchone()["QUERY PLAN"][0]
+
+
 def window_rows(plan):
     """The rows search_tasks' in_window CTE gave, from EXPLAIN (ANALYZE, FORMAT JSON)."""
     nodes = [plan["Plan"]]
@@ -392,12 +401,7 @@ def test_the_window_of_a_word_only_in_older_tasks_ends_near_its_start(db, tenant
     insert_tasks(db, tenant, "SELECT 'task ' || g || CASE WHEN g > 6000 AND mod(g, 3) = 0 THEN ' older' ELSE '' END, "
                              "CASE WHEN mod(g, 4) = 0 THEN 'completed' ELSE 'pending' END, "
                              "now() - make_interval(secs => g) FROM generate_series(1, 12000) AS g")
-    with database.transaction(tenant.schema) as cur:
-        cur.execute("ANALYZE tasks")
-        cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries.search_tasks.sql,
-                    {"status": status, "pattern": "%older%", "limit": 26, "after_created_at": None, "after_id": None})
-        plan = cur.fetchone()["QUERY PLAN"][0]
-    assert 26 <= window_rows(plan) <= 4 * 26
+    assert 26 <= window_rows(search_plan(tenant, "older", status)) <= 4 * 26
 
 
 @pytest.mark.skipif(bool(CITUS_DIR), reason="on Citus the plan is the worker's, behind a Custom Scan")
@@ -410,11 +414,7 @@ def test_a_word_that_starts_over_a_thousand_walks_back_still_gets_a_window(db, t
     insert_tasks(db, tenant, "SELECT 'task ' || g || CASE WHEN g > 2500 AND mod(g, 3) = 0 THEN ' deeper' ELSE '' END, "
                              "'pending', now() - make_interval(secs => CASE WHEN g <= 1000 THEN g "
                              "ELSE 1000 * (g - 1000) END) FROM generate_series(1, 4000) AS g")
-    with database.transaction(tenant.schema) as cur:
-        cur.execute("ANALYZE tasks")
-        cur.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + queries.search_tasks.sql,
-                    {"status": None, "pattern": "%deeper%", "limit": 26, "after_created_at": None, "after_id": None})
-        plan = cur.fetchone()["QUERY PLAN"][0]
+    plan = search_plan(tenant, "deeper")
     assert 26 <= window_rows(plan) <= 4 * 26
     assert matches_rows(plan) is None
 
