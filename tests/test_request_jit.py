@@ -9,8 +9,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from support.environment import CITUS_DIR, DIRECT_DATABASE_URL
-from taskflask.data.queries import queries
+from support.environment import CITUS_DIR, DIRECT_DATABASE_URL, not_on_citus
+from taskflask.data.queries import queries, text_of
 from taskflask.data.tenancy import begin_tenant_request, read_in_known_schema, read_with_tenant_check
 from taskflask.db import RequestTransaction
 from taskflask.tenants.migrations import latest_version
@@ -30,42 +30,40 @@ def eager_jit(database_at, db):
     return database_at(DIRECT_DATABASE_URL + separator + EVERY_PLAN_CROSSES, maxsize=1)
 
 
-def explained(sql_text):
-    """A read (as the query objects of data.queries) of the plan of ``sql_text`` run for real, as one JSON row."""
-    return SimpleNamespace(sql="EXPLAIN (ANALYZE, FORMAT JSON) " + sql_text.rstrip().rstrip(";"))
+# A read (as the query objects of data.queries) of the search's plan, run for real, as one JSON row.
+EXPLAINED_SEARCH = SimpleNamespace(sql="EXPLAIN (ANALYZE, FORMAT JSON) " + text_of(queries.search_tasks))
 
 
-def compiled(plan_rows):
-    """Whether EXPLAIN's JSON row says the statement was JIT-compiled."""
-    [(document,)] = plan_rows
+def compiled(document):
+    """Whether EXPLAIN's JSON document says the statement was JIT-compiled."""
     return "JIT" in document[0]
 
 
-@pytest.mark.skipif(bool(CITUS_DIR), reason="not on Citus: the statement is planned again on the tenant's worker")
+@not_on_citus("the statement is planned again on the tenant's worker")
 def test_a_search_outside_a_tenant_request_is_compiled_on_that_pool(eager_jit, tenant):
     """The control: the same statement in a plain transaction of that pool is compiled."""
     tenant.add_task("weekly report")
     with eager_jit.transaction(tenant.schema) as cur:
-        cur.execute(explained(queries.search_tasks.sql).sql, SEARCH)
-        assert compiled([(cur.fetchone()["QUERY PLAN"],)])
+        cur.execute(EXPLAINED_SEARCH.sql, SEARCH)
+        assert compiled(cur.fetchone()["QUERY PLAN"])
 
 
-@pytest.mark.skipif(bool(CITUS_DIR), reason="not on Citus: the statement is planned again on the tenant's worker")
+@not_on_citus("the statement is planned again on the tenant's worker")
 def test_a_search_in_a_read_entered_checked_is_not_compiled(eager_jit, tenant):
     tenant.add_task("weekly report")
-    rows = read_in_known_schema(eager_jit, tenant.schema, tenant.id, tenant.member["id"], latest_version("tenant"),
-                                explained(queries.search_tasks.sql), SEARCH)
-    assert not compiled(rows)
+    [(document,)] = read_in_known_schema(eager_jit, tenant.schema, tenant.id, tenant.member["id"],
+                                         latest_version("tenant"), EXPLAINED_SEARCH, SEARCH)
+    assert not compiled(document)
 
 
-@pytest.mark.skipif(bool(CITUS_DIR), reason="not on Citus: the statement is planned again on the tenant's worker")
+@not_on_citus("the statement is planned again on the tenant's worker")
 def test_a_search_in_a_request_transaction_is_not_compiled(eager_jit, tenant):
     tenant.add_task("weekly report")
     transaction = RequestTransaction(eager_jit)
     try:
         begin_tenant_request(transaction, tenant.id, tenant.member["id"])
-        transaction.cursor.execute(explained(queries.search_tasks.sql).sql, SEARCH)
-        assert not compiled([(transaction.cursor.fetchone()["QUERY PLAN"],)])
+        transaction.cursor.execute(EXPLAINED_SEARCH.sql, SEARCH)
+        assert not compiled(transaction.cursor.fetchone()["QUERY PLAN"])
     finally:
         transaction.release()
 
