@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from psycopg2 import sql
 
-from support.environment import CITUS_DIR
+from support.environment import CITUS_DIR, not_on_citus
 from support.http import next_link
 from support.tenants import TenantFixture
 from taskflask.data.organizations import create_organization
@@ -369,29 +369,18 @@ def search_plan(tenant, word, status=None):
         return cur.fetchone()["QUERY PLAN"][0]
 
 
-def window_rows(plan):
-    """The rows search_tasks' in_window CTE gave, from EXPLAIN (ANALYZE, FORMAT JSON)."""
+def cte_node(plan, name):
+    """The node of search_tasks' CTE ``name`` in EXPLAIN (ANALYZE, FORMAT JSON): its Actual Rows and Loops."""
     nodes = [plan["Plan"]]
     while nodes:
         node = nodes.pop()
-        if node.get("Subplan Name") == "CTE in_window":
-            return node["Actual Rows"]
+        if node.get("Subplan Name") == f"CTE {name}":
+            return node
         nodes += node.get("Plans", [])
-    raise AssertionError("no in_window in the plan")
+    raise AssertionError(f"no {name} in the plan")
 
 
-def matches_rows(plan):
-    """The rows of search_tasks' matches CTE (every match, through the trigram index alone); None when it never ran."""
-    nodes = [plan["Plan"]]
-    while nodes:
-        node = nodes.pop()
-        if node.get("Subplan Name") == "CTE matches":
-            return node["Actual Rows"] if node.get("Actual Loops") else None
-        nodes += node.get("Plans", [])
-    raise AssertionError("no matches in the plan")
-
-
-@pytest.mark.skipif(bool(CITUS_DIR), reason="on Citus the plan is the worker's, behind a Custom Scan")
+@not_on_citus("the plan is the worker's, behind a Custom Scan")
 @pytest.mark.parametrize("status", [None, "completed"])
 def test_the_window_of_a_word_only_in_older_tasks_ends_near_its_start(db, tenant, status):
     """12,000 tasks a second apart, every 4th completed, "older" in every third of the 6,000 oldest: the walk (of
@@ -401,10 +390,10 @@ def test_the_window_of_a_word_only_in_older_tasks_ends_near_its_start(db, tenant
     insert_tasks(db, tenant, "SELECT 'task ' || g || CASE WHEN g > 6000 AND mod(g, 3) = 0 THEN ' older' ELSE '' END, "
                              "CASE WHEN mod(g, 4) = 0 THEN 'completed' ELSE 'pending' END, "
                              "now() - make_interval(secs => g) FROM generate_series(1, 12000) AS g")
-    assert 26 <= window_rows(search_plan(tenant, "older", status)) <= 4 * 26
+    assert 26 <= cte_node(search_plan(tenant, "older", status), "in_window")["Actual Rows"] <= 4 * 26
 
 
-@pytest.mark.skipif(bool(CITUS_DIR), reason="on Citus the plan is the worker's, behind a Custom Scan")
+@not_on_citus("the plan is the worker's, behind a Custom Scan")
 def test_a_word_that_starts_over_a_thousand_walks_back_still_gets_a_window(db, tenant):
     """1,000 tasks a second apart, then 1,500 without the word 1,000 s apart, then 1,500 with it in every third: the
     word starts 1,500,000 s back, beyond 1,024 times the walk's span (1,000 s), where the samples once stopped and
@@ -415,8 +404,8 @@ def test_a_word_that_starts_over_a_thousand_walks_back_still_gets_a_window(db, t
                              "'pending', now() - make_interval(secs => CASE WHEN g <= 1000 THEN g "
                              "ELSE 1000 * (g - 1000) END) FROM generate_series(1, 4000) AS g")
     plan = search_plan(tenant, "deeper")
-    assert 26 <= window_rows(plan) <= 4 * 26
-    assert matches_rows(plan) is None
+    assert 26 <= cte_node(plan, "in_window")["Actual Rows"] <= 4 * 26
+    assert not cte_node(plan, "matches")["Actual Loops"]  # every match through the trigram index: never ran
 
 
 @pytest.mark.parametrize("limit", [1, 2, 4])
